@@ -1,0 +1,220 @@
+//! Stage 3, **generate**: run progenitor on a validated document.
+//!
+//! Two choices are made here, once, for every crate this workspace writes:
+//!
+//! * **Builder interface.** `client.delete_project_api_key().project_id(..)
+//!   .key_id(..).send()`. An optional parameter added to the spec becomes one
+//!   more builder method, not one more positional argument, so spec
+//!   evolution breaks callers as rarely as possible.
+//! * **`#[non_exhaustive]` types.** Every struct with named fields and every
+//!   enum in `types` is marked `#[non_exhaustive]` (typify has no setting for
+//!   it, so we add the attribute to the token tree). Callers build values
+//!   through the generated `types::builder` builders, so a property or enum
+//!   value added to the spec is an additive change, not a breaking one.
+//!
+//! progenitor and typify still panic on some inputs; generation runs under
+//! `catch_unwind` and a panic becomes an ordinary [`Error::Generate`].
+
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use syn::visit_mut::VisitMut;
+
+use crate::Error;
+use crate::load::Spec;
+
+/// What the generated code needs from the crate around it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `chrono` (date-time formats).
+    pub chrono: bool,
+    /// `uuid` (uuid format).
+    pub uuid: bool,
+    /// `regress` (string patterns).
+    pub regress: bool,
+    /// `serde_json` (free-form values).
+    pub serde_json: bool,
+    /// `futures` (streaming or paginated operations).
+    pub futures: bool,
+}
+
+/// The generator's output, before formatting.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The client code.
+    pub tokens: TokenStream,
+    /// Operations generated (one client method each).
+    pub operations: usize,
+    /// Types generated from schemas and inline definitions.
+    pub types: usize,
+    /// Crates the code uses besides progenitor-client, reqwest and serde.
+    pub needs: Needs,
+}
+
+/// How the generated `Client` connects to hand-written code.
+#[derive(Debug, Clone, Default)]
+pub struct Hooks {
+    /// Path of a type stored in the generated `Client` as `inner` (e.g.
+    /// `crate::ClientConfig`), available to hooks. `None`: no inner value.
+    pub inner_type: Option<String>,
+    /// The crate must implement `progenitor_client::ClientHooks` for `Client`
+    /// itself; forgetting it is a compile error rather than a silent default.
+    pub expected: bool,
+}
+
+/// Run progenitor on `spec`, turning any panic into an error.
+pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    if let Some(inner) = &hooks.inner_type {
+        let inner: syn::Type = syn::parse_str(inner)
+            .map_err(|e| Error::Format(format!("inner type `{inner}`: {e}")))?;
+        settings.with_inner_type(quote::quote!(#inner));
+    }
+    if hooks.expected {
+        settings.with_hooks(HooksMode::Expected);
+    }
+    let mut generator = Generator::new(&settings);
+
+    let result = without_panic_output(|| generator.generate_tokens(&spec.api));
+    let tokens = match result {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => {
+            return Err(Error::Generate {
+                file: spec.display_path.clone(),
+                message: e.to_string(),
+            });
+        }
+        Err(panic) => {
+            return Err(Error::Generate {
+                file: spec.display_path.clone(),
+                message: format!("progenitor panicked: {panic}"),
+            });
+        }
+    };
+
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    MarkNonExhaustive.visit_file_mut(&mut file);
+
+    let type_space = generator.get_type_space();
+    let needs = Needs {
+        chrono: type_space.uses_chrono(),
+        uuid: type_space.uses_uuid(),
+        regress: type_space.uses_regress(),
+        serde_json: type_space.uses_serde_json(),
+        futures: generator.uses_futures(),
+    };
+    Ok(Generated {
+        tokens: quote::ToTokens::into_token_stream(file),
+        operations: count_operations(&spec.api),
+        types: type_space.iter_types().count(),
+        needs,
+    })
+}
+
+/// Operations in the document (path items given as references excluded).
+pub fn count_operations(api: &OpenAPI) -> usize {
+    api.paths
+        .paths
+        .values()
+        .filter_map(|item| match item {
+            ReferenceOr::Item(item) => Some(item.iter().count()),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .sum()
+}
+
+/// Adds `#[non_exhaustive]` to the named-field structs and the enums directly
+/// inside `mod types` (not to the builders in `types::builder`).
+struct MarkNonExhaustive;
+
+impl VisitMut for MarkNonExhaustive {
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident != "types" {
+            return;
+        }
+        let Some((_, items)) = &mut module.content else {
+            return;
+        };
+        let attr: syn::Attribute = syn::parse_quote!(#[non_exhaustive]);
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                    s.attrs.push(attr.clone())
+                }
+                syn::Item::Enum(e) => e.attrs.push(attr.clone()),
+                _ => {}
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Set while generation runs on this thread: the panic message, if any.
+    static CAPTURED_PANIC: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Run `f`, returning its panic message instead of unwinding or printing.
+///
+/// A process-wide panic hook is installed once; it stays silent only for
+/// threads inside this function and defers to the previous hook elsewhere,
+/// so test harnesses and other threads keep their normal panic output.
+fn without_panic_output<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let captured = CAPTURED_PANIC.with(|c| {
+                let mut c = c.borrow_mut();
+                match c.as_mut() {
+                    Some(slot) => {
+                        let location = info
+                            .location()
+                            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                            .unwrap_or_default();
+                        *slot = Some(format!("{}{location}", panic_message(info.payload())));
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if !captured {
+                previous(info);
+            }
+        }));
+    });
+
+    CAPTURED_PANIC.with(|c| *c.borrow_mut() = Some(None));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let message = CAPTURED_PANIC.with(|c| c.borrow_mut().take()).flatten();
+    result.map_err(|payload| message.unwrap_or_else(|| panic_message(payload.as_ref())))
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_errors() {
+        let r: Result<(), String> = without_panic_output(|| panic!("boom {}", 1));
+        let message = r.unwrap_err();
+        assert!(message.starts_with("boom 1 (at "), "{message}");
+        assert_eq!(without_panic_output(|| 5), Ok(5));
+    }
+}

@@ -1,0 +1,32 @@
+//! The OpenAPI -> Rust client pipeline behind `cargo xtask generate`.
+//!
+//! Each stage is one module, run in this order (see `ARCHITECTURE.md`):
+//!
+//! | stage    | module        | in -> out                                        |
+//! |----------|---------------|--------------------------------------------------|
+//! | load     | [`load`]      | file -> [`load::Spec`] (bytes, SHA-256, OpenAPI)  |
+//! | validate | [`validate`]  | OpenAPI -> every problem, located                |
+//! | generate | [`generate`]  | OpenAPI -> token stream (progenitor)             |
+//! | format   | [`format`]    | tokens -> Rust source with `@generated` header   |
+//! | write    | [`write`]     | source -> files on disk, or drift under `--check`|
+//!
+//! [`pipeline`] strings the stages together; the `xtask` binary and the
+//! workspace tests both call it, so there is exactly one way to generate.
+
+pub mod diagnostic;
+pub mod format;
+pub mod generate;
+pub mod load;
+pub mod pipeline;
+pub mod validate;
+pub mod write;
+
+pub use diagnostic::{Diagnostic, Error};
+pub use pipeline::{Layout, Outcome, Target};
+pub use write::Mode;
+
+/// The progenitor release this workspace is pinned to (`=` in `Cargo.toml`).
+///
+/// It is written into every generated header; a workspace test checks it
+/// against `Cargo.lock`, so the header cannot claim a version we do not use.
+pub const PROGENITOR_VERSION: &str = "0.15.1";

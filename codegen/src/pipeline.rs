@@ -1,0 +1,240 @@
+//! The stages strung together: load -> validate -> generate -> format ->
+//! write/check. The `xtask` and the workspace tests call [`run`] and nothing
+//! else, so both always see the same output.
+
+use std::path::{Path, PathBuf};
+
+use crate::format::Provenance;
+use crate::generate::{Hooks, Needs};
+use crate::write::{FileReport, Mode, Status};
+use crate::{Error, format, generate, load, validate, write};
+
+/// Path of the vendored spec, relative to the workspace root.
+pub const WORKSPACE_SPEC: &str = "spec/api-definition.yaml";
+/// The client crate users depend on, relative to the workspace root.
+pub const WORKSPACE_CLIENT_DIR: &str = "generated-client";
+/// The one generated file inside [`WORKSPACE_CLIENT_DIR`].
+pub const WORKSPACE_GENERATED_FILE: &str = "src/generated.rs";
+
+/// What kind of crate to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// This workspace's `generated-client/`: only `src/generated.rs` is
+    /// generated; `Cargo.toml`, `lib.rs` and the hand-written modules beside
+    /// it are maintained by hand.
+    Workspace,
+    /// A crate of its own (`Cargo.toml` + `src/lib.rs`), like
+    /// `cargo progenitor` writes, for any spec.
+    Standalone {
+        /// The crate's name.
+        name: String,
+    },
+}
+
+/// One generation job: which spec, where to, in which layout.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The spec file to read.
+    pub spec: PathBuf,
+    /// How the spec is named in messages and headers (never absolute).
+    pub spec_display: String,
+    /// The crate directory to write.
+    pub out_dir: PathBuf,
+    /// How the crate directory is named in messages.
+    pub out_display: String,
+    /// What to write there.
+    pub layout: Layout,
+    /// The command that regenerates the output, for the header.
+    pub command: String,
+}
+
+impl Target {
+    /// The workspace's own client: `spec/api-definition.yaml` ->
+    /// `generated-client/src/generated.rs`.
+    pub fn workspace(root: &Path) -> Self {
+        Target {
+            spec: root.join(WORKSPACE_SPEC),
+            spec_display: WORKSPACE_SPEC.to_owned(),
+            out_dir: root.join(WORKSPACE_CLIENT_DIR),
+            out_display: WORKSPACE_CLIENT_DIR.to_owned(),
+            layout: Layout::Workspace,
+            command: "cargo xtask generate".to_owned(),
+        }
+    }
+
+    /// A standalone crate named `name` in `out_dir`, from any spec.
+    pub fn standalone(spec: &Path, out_dir: &Path, name: &str) -> Result<Self, Error> {
+        validate_crate_name(name)?;
+        let spec_display = display_name(spec);
+        let out_display = display_name(out_dir);
+        Ok(Target {
+            spec: spec.to_owned(),
+            command: format!(
+                "cargo xtask generate --spec {spec_display} --out {out_display} --name {name}"
+            ),
+            spec_display,
+            out_dir: out_dir.to_owned(),
+            out_display,
+            layout: Layout::Standalone {
+                name: name.to_owned(),
+            },
+        })
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Operations generated.
+    pub operations: usize,
+    /// Types generated.
+    pub types: usize,
+    /// Each file written (or checked), with its diff against the disk.
+    pub files: Vec<FileReport>,
+}
+
+impl Outcome {
+    /// True when every file on disk already matched.
+    pub fn is_fresh(&self) -> bool {
+        self.files.iter().all(|f| f.status == Status::Unchanged)
+    }
+
+    /// Lines across all generated files.
+    pub fn lines(&self) -> usize {
+        self.files.iter().map(|f| f.lines).sum()
+    }
+
+    /// The diffs of all changed files, concatenated.
+    pub fn diff(&self) -> String {
+        self.files.iter().map(|f| f.diff.as_str()).collect()
+    }
+}
+
+/// The workspace root (the directory holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen/ lives inside the workspace")
+        .to_owned()
+}
+
+/// The files a target should contain, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// `(path relative to the crate directory, contents)`.
+    pub files: Vec<(PathBuf, String)>,
+    /// Operations generated.
+    pub operations: usize,
+    /// Types generated.
+    pub types: usize,
+}
+
+/// Everything up to writing: the files `target` should contain.
+pub fn render(target: &Target) -> Result<Rendered, Error> {
+    let spec = load::load_file(&target.spec, &target.spec_display)?;
+    let problems = validate::validate(&spec);
+    if !problems.is_empty() {
+        return Err(Error::Spec(problems));
+    }
+    let hooks = match target.layout {
+        Layout::Workspace => workspace_hooks(),
+        Layout::Standalone { .. } => Hooks::default(),
+    };
+    let generated = generate::generate(&spec, &hooks)?;
+    let provenance = Provenance {
+        command: &target.command,
+        spec_path: &target.spec_display,
+        spec_sha256: &spec.sha256,
+    };
+    let code = format::format(generated.tokens, &provenance)?;
+    let files = match &target.layout {
+        Layout::Workspace => vec![(PathBuf::from(WORKSPACE_GENERATED_FILE), code)],
+        Layout::Standalone { name } => vec![
+            (
+                PathBuf::from("Cargo.toml"),
+                standalone_manifest(name, &generated.needs, &provenance),
+            ),
+            (PathBuf::from("src/lib.rs"), code),
+        ],
+    };
+    Ok(Rendered {
+        files,
+        operations: generated.operations,
+        types: generated.types,
+    })
+}
+
+/// Generate `target` and write it (or check it, under [`Mode::Check`]).
+/// Nothing is written unless every stage succeeded.
+pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
+    let rendered = render(target)?;
+    let files = write::ensure_files(&target.out_dir, &rendered.files, mode)?;
+    Ok(Outcome {
+        operations: rendered.operations,
+        types: rendered.types,
+        files,
+    })
+}
+
+/// How the workspace's generated code plugs into the hand-written modules of
+/// `generated-client/` (none yet: progenitor's defaults).
+fn workspace_hooks() -> Hooks {
+    Hooks::default()
+}
+
+fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {
+    let mut deps = vec![
+        format!("progenitor-client = \"={}\"", crate::PROGENITOR_VERSION),
+        "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\", \"rustls\"] }".to_owned(),
+        "serde = { version = \"1.0\", features = [\"derive\"] }".to_owned(),
+        "serde_json = \"1.0\"".to_owned(),
+    ];
+    if needs.chrono {
+        deps.push(
+            "chrono = { version = \"0.4\", default-features = false, features = [\"serde\"] }"
+                .to_owned(),
+        );
+    }
+    if needs.uuid {
+        deps.push("uuid = { version = \"1.0\", features = [\"serde\", \"v4\"] }".to_owned());
+    }
+    if needs.regress {
+        deps.push("regress = \"0.10\"".to_owned());
+    }
+    if needs.futures {
+        deps.push("futures = \"0.3\"".to_owned());
+    }
+    deps.sort();
+    let header = format::header(p).replace("// ", "# ").replace("//", "#");
+    format!(
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
+        deps.join("\n")
+    )
+}
+
+fn validate_crate_name(name: &str) -> Result<(), Error> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        )))
+    }
+}
+
+/// A path as it may appear in a generated file: relative ones as given (with
+/// `/`), absolute ones by file name only, so output does not depend on where
+/// the checkout lives.
+fn display_name(path: &Path) -> String {
+    if path.is_absolute() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        path.to_string_lossy().replace('\\', "/")
+    }
+}

@@ -1,0 +1,78 @@
+//! Helpers shared by the workspace tests. Generation itself is never
+//! re-implemented here: tests call the same `codegen` functions as the xtask.
+
+use std::path::{Path, PathBuf};
+
+pub use codegen::pipeline::workspace_root;
+
+/// A throw-away copy of the parts of the workspace that generation reads
+/// and writes (`spec/` and `generated-client/`), so a test can break the
+/// spec or regenerate without touching the real checkout.
+pub struct ScratchWorkspace {
+    dir: tempfile::TempDir,
+}
+
+impl ScratchWorkspace {
+    /// Copy `spec/` and `generated-client/` (without `target/`) into a temp dir.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("create temp dir");
+        let root = workspace_root();
+        for sub in ["spec", "generated-client"] {
+            copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+        ScratchWorkspace { dir }
+    }
+
+    /// The scratch root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The scratch copy of `spec/api-definition.yaml`.
+    pub fn spec_path(&self) -> PathBuf {
+        self.root().join(codegen::pipeline::WORKSPACE_SPEC)
+    }
+
+    /// Every file under `generated-client/`, with its bytes, sorted by path.
+    pub fn client_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        collect(&self.root().join("generated-client"), &mut files);
+        files.sort();
+        files
+    }
+}
+
+impl Default for ScratchWorkspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            out.push((path, bytes));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `cargo xtask`: the command-line layer over the `codegen` library.
+//!
+//! It parses arguments, calls [`codegen::pipeline::run`] and prints the
+//! result. All behaviour lives in `codegen`, where the tests use it too.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use codegen::pipeline::{self, Target};
+use codegen::write::Status;
+use codegen::{Mode, Outcome};
+
+/// Longest diff printed under `--check`; the rest is summarised.
+const MAX_DIFF_LINES: usize = 400;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Workspace automation for the generated OpenAPI client"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the client from the spec (by default spec/api-definition.yaml
+    /// -> generated-client/src/generated.rs).
+    Generate {
+        /// Change nothing: exit 1 with a diff if the checked-in code is stale.
+        #[arg(long)]
+        check: bool,
+        /// Generate a standalone crate from this spec instead (JSON or YAML).
+        #[arg(long, requires = "out", value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Directory of the standalone crate to write (with --spec).
+        #[arg(long, requires = "spec", value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Name of the standalone crate [default: the --out directory's name].
+        #[arg(long, requires = "spec", value_name = "CRATE")]
+        name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let Cli { command } = Cli::parse();
+    match command {
+        Command::Generate {
+            check,
+            spec,
+            out,
+            name,
+        } => generate(check, spec, out, name),
+    }
+}
+
+fn generate(
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+) -> ExitCode {
+    let target = match (spec, out) {
+        (Some(spec), Some(out)) => {
+            let name = name.unwrap_or_else(|| {
+                out.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            match Target::standalone(&spec, &out, &name) {
+                Ok(target) => target,
+                Err(e) => return fail(&e),
+            }
+        }
+        _ => Target::workspace(&pipeline::workspace_root()),
+    };
+    let mode = if check { Mode::Check } else { Mode::Write };
+    match pipeline::run(&target, mode) {
+        Ok(outcome) => report(&target, &outcome, mode),
+        Err(e) => fail(&e),
+    }
+}
+
+fn report(target: &Target, outcome: &Outcome, mode: Mode) -> ExitCode {
+    let out_dir = &target.out_display;
+    for file in &outcome.files {
+        let state = match (&file.status, mode) {
+            (Status::Unchanged, _) => "up to date",
+            (Status::Created, Mode::Write) => "created",
+            (Status::Updated, Mode::Write) => "updated",
+            (Status::Created, Mode::Check) => "missing",
+            (Status::Updated, Mode::Check) => "stale",
+        };
+        println!(
+            "{out_dir}/{}: {state} ({} lines)",
+            file.path.display(),
+            file.lines
+        );
+    }
+    println!(
+        "{}: {} operations, {} types, {} lines{}",
+        target.spec_display,
+        outcome.operations,
+        outcome.types,
+        outcome.lines(),
+        if outcome.is_fresh() {
+            ", nothing changed"
+        } else if mode == Mode::Write {
+            ", client changed"
+        } else {
+            ""
+        }
+    );
+    if mode == Mode::Check && !outcome.is_fresh() {
+        let diff = outcome.diff();
+        let lines: Vec<&str> = diff.lines().collect();
+        for line in lines.iter().take(MAX_DIFF_LINES) {
+            println!("{line}");
+        }
+        if lines.len() > MAX_DIFF_LINES {
+            println!("... {} more diff lines", lines.len() - MAX_DIFF_LINES);
+        }
+        eprintln!(
+            "error: the generated client does not match {}; run `{}` and commit the result",
+            target.spec_display, target.command
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn fail(error: &codegen::Error) -> ExitCode {
+    for line in error.to_string().lines() {
+        eprintln!("error: {line}");
+    }
+    if !matches!(error, codegen::Error::Io { .. }) {
+        eprintln!("note: nothing was written");
+    }
+    ExitCode::FAILURE
+}
