@@ -76,3 +76,9 @@ fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         }
     }
 }
+
+/// Snapshot files that a test file asserts under computed names (one per
+/// corpus case, say), for the unreferenced-snapshot check.
+pub fn dynamic_snapshots(_test_file_stem: &str) -> Vec<String> {
+    Vec::new()
+}

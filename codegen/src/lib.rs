@@ -9,6 +9,7 @@
 //! | generate | [`generate`]  | OpenAPI -> token stream (progenitor)             |
 //! | format   | [`format`]    | tokens -> Rust source with `@generated` header   |
 //! | write    | [`write`]     | source -> files on disk, or drift under `--check`|
+//! | surface  | [`surface`]   | generated code -> public API model and listing   |
 //!
 //! [`pipeline`] strings the stages together; the `xtask` binary and the
 //! workspace tests both call it, so there is exactly one way to generate.
@@ -18,6 +19,8 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod pipeline;
+pub mod report;
+pub mod surface;
 pub mod validate;
 pub mod write;
 

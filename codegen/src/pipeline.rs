@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::format::Provenance;
 use crate::generate::{Hooks, Needs};
+use crate::report::{self, Report};
+use crate::surface::{self, Surface};
 use crate::write::{FileReport, Mode, Status};
 use crate::{Error, format, generate, load, validate, write};
 
@@ -91,6 +93,12 @@ pub struct Outcome {
     pub types: usize,
     /// Each file written (or checked), with its diff against the disk.
     pub files: Vec<FileReport>,
+    /// How the public API changed, when there was generated code before.
+    pub report: Option<Report>,
+    /// The crate's name and version (for the suggested version bump).
+    pub crate_name: String,
+    /// The crate's current version.
+    pub crate_version: String,
 }
 
 impl Outcome {
@@ -127,6 +135,20 @@ pub struct Rendered {
     pub operations: usize,
     /// Types generated.
     pub types: usize,
+    /// Which of `files` holds the Rust code.
+    pub code_index: usize,
+}
+
+impl Rendered {
+    /// The generated Rust code.
+    pub fn code(&self) -> &str {
+        &self.files[self.code_index].1
+    }
+
+    /// The code's path relative to the crate directory.
+    pub fn code_path(&self) -> &Path {
+        &self.files[self.code_index].0
+    }
 }
 
 /// Everything up to writing: the files `target` should contain.
@@ -147,20 +169,24 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         spec_sha256: &spec.sha256,
     };
     let code = format::format(generated.tokens, &provenance)?;
-    let files = match &target.layout {
-        Layout::Workspace => vec![(PathBuf::from(WORKSPACE_GENERATED_FILE), code)],
-        Layout::Standalone { name } => vec![
-            (
-                PathBuf::from("Cargo.toml"),
-                standalone_manifest(name, &generated.needs, &provenance),
-            ),
-            (PathBuf::from("src/lib.rs"), code),
-        ],
+    let (files, code_index) = match &target.layout {
+        Layout::Workspace => (vec![(PathBuf::from(WORKSPACE_GENERATED_FILE), code)], 0),
+        Layout::Standalone { name } => (
+            vec![
+                (
+                    PathBuf::from("Cargo.toml"),
+                    standalone_manifest(name, &generated.needs, &provenance),
+                ),
+                (PathBuf::from("src/lib.rs"), code),
+            ],
+            1,
+        ),
     };
     Ok(Rendered {
         files,
         operations: generated.operations,
         types: generated.types,
+        code_index,
     })
 }
 
@@ -168,12 +194,109 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
 /// Nothing is written unless every stage succeeded.
 pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
     let rendered = render(target)?;
+    // The surface before and after, read before anything is written.
+    let old_code = std::fs::read_to_string(target.out_dir.join(rendered.code_path())).ok();
+    let report = match old_code {
+        Some(old) if old != rendered.code() => {
+            // Old code we cannot parse (hand-edited, say) has no surface to compare.
+            surface::extract(&old)
+                .ok()
+                .map(|old| -> Result<Report, Error> {
+                    Ok(report::compare(&old, &surface::extract(rendered.code())?))
+                })
+                .transpose()?
+        }
+        Some(_) => Some(Report::default()),
+        None => None,
+    };
+    let (crate_name, crate_version) = crate_identity(target);
     let files = write::ensure_files(&target.out_dir, &rendered.files, mode)?;
     Ok(Outcome {
         operations: rendered.operations,
         types: rendered.types,
         files,
+        report,
+        crate_name,
+        crate_version,
     })
+}
+
+/// The public API `target`'s spec produces (nothing is written).
+pub fn surface_of(target: &Target) -> Result<Surface, Error> {
+    surface::extract(render(target)?.code())
+}
+
+/// The reviewers' listing of the API `target`'s spec produces.
+pub fn surface_listing(target: &Target) -> Result<String, Error> {
+    let (name, _) = crate_identity(target);
+    Ok(surface::render(&surface_of(target)?, &name))
+}
+
+/// Where the "before" side of [`diff`] comes from.
+#[derive(Debug, Clone)]
+pub enum Baseline {
+    /// The generated code currently on disk in the target's crate.
+    CheckedIn,
+    /// Another version of the spec (an older file, or one taken from git).
+    Spec(PathBuf),
+}
+
+/// Compare the API `target`'s spec produces with a baseline, writing nothing.
+pub fn diff(target: &Target, baseline: &Baseline) -> Result<(Report, String, String), Error> {
+    let new = surface_of(target)?;
+    let old = match baseline {
+        Baseline::CheckedIn => {
+            let rendered_path = match target.layout {
+                Layout::Workspace => PathBuf::from(WORKSPACE_GENERATED_FILE),
+                Layout::Standalone { .. } => PathBuf::from("src/lib.rs"),
+            };
+            let path = target.out_dir.join(rendered_path);
+            let code = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            surface::extract(&code)?
+        }
+        Baseline::Spec(spec) => {
+            let mut old = target.clone();
+            old.spec = spec.clone();
+            old.spec_display = display_name(spec);
+            surface_of(&old)?
+        }
+    };
+    let (name, version) = crate_identity(target);
+    Ok((report::compare(&old, &new), name, version))
+}
+
+/// Name and version from the crate's `Cargo.toml` (`[package]` table),
+/// falling back to the standalone name and `0.1.0`.
+fn crate_identity(target: &Target) -> (String, String) {
+    let manifest = std::fs::read_to_string(target.out_dir.join("Cargo.toml")).unwrap_or_default();
+    let mut in_package = false;
+    let (mut name, mut version) = (None, None);
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        let value = |key: &str| {
+            line.strip_prefix(key)
+                .map(str::trim_start)
+                .and_then(|l| l.strip_prefix('='))
+                .map(|v| v.trim().trim_matches('"').to_owned())
+        };
+        name = name.or_else(|| value("name"));
+        version = version.or_else(|| value("version"));
+    }
+    let fallback = match &target.layout {
+        Layout::Standalone { name } => name.clone(),
+        Layout::Workspace => WORKSPACE_CLIENT_DIR.to_owned(),
+    };
+    (
+        name.unwrap_or(fallback),
+        version.unwrap_or_else(|| "0.1.0".to_owned()),
+    )
 }
 
 /// How the workspace's generated code plugs into the hand-written modules of

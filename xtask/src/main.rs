@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codegen::pipeline::{self, Target};
+use codegen::pipeline::{self, Baseline, Target};
 use codegen::write::Status;
 use codegen::{Mode, Outcome};
 
@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, requires = "spec", value_name = "CRATE")]
         name: Option<String>,
     },
+    /// Report how a spec change affects the client's API (breaking or
+    /// additive), writing nothing. Without options: the checked-in client vs
+    /// what spec/api-definition.yaml generates now.
+    Diff {
+        /// Compare with the spec as it was at this git revision.
+        #[arg(long, value_name = "GIT-REV", conflicts_with = "old_spec")]
+        base: Option<String>,
+        /// Compare with this older spec file.
+        #[arg(long, value_name = "PATH")]
+        old_spec: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,7 +64,60 @@ fn main() -> ExitCode {
             out,
             name,
         } => generate(check, spec, out, name),
+        Command::Diff { base, old_spec } => diff(base, old_spec),
     }
+}
+
+fn diff(base: Option<String>, old_spec: Option<PathBuf>) -> ExitCode {
+    let root = pipeline::workspace_root();
+    let target = Target::workspace(&root);
+    // Keeps a spec taken from git alive until the comparison is done.
+    let mut _from_git = None;
+    let baseline = match (base, old_spec) {
+        (_, Some(path)) => Baseline::Spec(path),
+        (Some(rev), None) => match spec_at_revision(&root, &rev) {
+            Ok(file) => {
+                let path = file.path().to_owned();
+                _from_git = Some(file);
+                Baseline::Spec(path)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, None) => Baseline::CheckedIn,
+    };
+    match pipeline::diff(&target, &baseline) {
+        Ok((report, name, version)) => {
+            print!("{}", codegen::report::render(&report, &name, &version));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// `git show REV:spec/api-definition.yaml`, into a temporary file.
+fn spec_at_revision(root: &std::path::Path, rev: &str) -> Result<tempfile::NamedTempFile, String> {
+    let out = std::process::Command::new("git")
+        .current_dir(root)
+        .args(["show", &format!("{rev}:{}", pipeline::WORKSPACE_SPEC)])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "git could not read {} at `{rev}`: {}",
+            pipeline::WORKSPACE_SPEC,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let mut file = tempfile::Builder::new()
+        .suffix(".yaml")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    std::io::Write::write_all(&mut file, &out.stdout)
+        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    Ok(file)
 }
 
 fn generate(
@@ -113,6 +177,12 @@ fn report(target: &Target, outcome: &Outcome, mode: Mode) -> ExitCode {
             ""
         }
     );
+    if let Some(report) = outcome.report.as_ref().filter(|r| !r.changes.is_empty()) {
+        print!(
+            "{}",
+            codegen::report::render(report, &outcome.crate_name, &outcome.crate_version)
+        );
+    }
     if mode == Mode::Check && !outcome.is_fresh() {
         let diff = outcome.diff();
         let lines: Vec<&str> = diff.lines().collect();

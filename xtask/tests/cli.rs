@@ -105,3 +105,35 @@ fn bad_crate_name_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`1 bad` is not a valid crate name"));
 }
+
+#[test]
+fn diff_reports_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let seed = std::fs::read_to_string(workspace_spec()).unwrap();
+    // The old spec lacked `deleted`: today's spec adds a required field.
+    std::fs::write(
+        &old,
+        seed.replace("        deleted:\n          type: boolean\n", "")
+            .replace("        - deleted\n", ""),
+    )
+    .unwrap();
+    let out = xtask(&["diff", "--old-spec", &old.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("additive  field `ProjectApiKeyDeleteResponse.deleted: bool` added"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Verdict: additive. Bump `openai-admin-client` from 0.1.0 to 0.1.1."),
+        "{stdout}"
+    );
+
+    let same = xtask(&["diff"]);
+    assert!(String::from_utf8_lossy(&same.stdout).contains("API surface unchanged."));
+}

@@ -1,0 +1,524 @@
+//! Stage 6, **surface**: the public API of generated code, as a structured
+//! model ([`Surface`]) and as a stable, sorted listing for reviewers.
+//!
+//! The generated code is one macro-free file, so a `syn` walk sees all of it:
+//!
+//! * operations: each `Client` method returning `builder::X`, with the HTTP
+//!   method and path from `X::send`'s doc, its parameters from `X`'s setters
+//!   (required when `X::new` starts them as "was not initialized"), and the
+//!   success and error types from `send`'s return type;
+//! * types: every item of `mod types`, with fields (Rust type, wire name,
+//!   required or optional), enum variants (wire names), derives and
+//!   `#[non_exhaustive]`.
+//!
+//! The listing borrows from Stainless's `api.md` (one line per operation),
+//! the Azure SDK's `API.md` (Rust-like declarations) and api-extractor's
+//! `.api.md` (a generated header; CI fails when it drifts).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quote::ToTokens;
+
+use crate::Error;
+
+/// The public API of a generated client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// Operations by Rust method name.
+    pub operations: BTreeMap<String, Operation>,
+    /// Types by name.
+    pub types: BTreeMap<String, TypeDecl>,
+}
+
+/// One client method.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Operation {
+    /// `DELETE`, `GET`, ...
+    pub http_method: String,
+    /// The path template, e.g. `/organization/projects/{project_id}`.
+    pub path: String,
+    /// Parameters in the order the builder declares them.
+    pub params: Vec<Param>,
+    /// The success type (`()` when there is no body).
+    pub success: String,
+    /// The documented error type (`()` when none is documented).
+    pub error: String,
+}
+
+/// One operation parameter (a builder setter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The setter's name.
+    pub name: String,
+    /// The value's Rust type.
+    pub ty: String,
+    /// Whether `send()` fails without it.
+    pub required: bool,
+}
+
+/// One type of the `types` module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDecl {
+    /// Derived traits, sorted.
+    pub derives: Vec<String>,
+    /// Whether the type is `#[non_exhaustive]`.
+    pub non_exhaustive: bool,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeKind {
+    /// A struct with named fields, by field name.
+    Struct(BTreeMap<String, Field>),
+    /// A tuple struct wrapping one or more types.
+    Newtype(Vec<String>),
+    /// An enum, variants by name.
+    Enum(BTreeMap<String, Variant>),
+    /// `pub type X = Y;`
+    Alias(String),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The Rust type.
+    pub ty: String,
+    /// The JSON property name.
+    pub wire: String,
+    /// Whether the property must be present in JSON (no `#[serde(default)]`).
+    pub required: bool,
+}
+
+/// An enum variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The JSON value (or tag) it stands for.
+    pub wire: String,
+    /// The types it carries, if any (`(A, B)` or `{ a: A }`).
+    pub payload: Option<String>,
+}
+
+/// Extract the surface of generated code (the text of `generated.rs`).
+pub fn extract(code: &str) -> Result<Surface, Error> {
+    let file = syn::parse_file(code).map_err(|e| Error::Format(e.to_string()))?;
+    let mut surface = Surface::default();
+
+    // builder struct name -> client method name
+    let mut builders: BTreeMap<String, String> = BTreeMap::new();
+    let mut builder_items: Vec<&syn::Item> = Vec::new();
+
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp) if type_name(&imp.self_ty) == "Client" && imp.trait_.is_none() => {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it
+                        && matches!(f.vis, syn::Visibility::Public(_))
+                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    {
+                        let ret = type_string(ty);
+                        if let Some(b) = ret.strip_prefix("builder::") {
+                            let b = b.split('<').next().unwrap_or(b).to_owned();
+                            builders.insert(b, f.sig.ident.to_string());
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "types" => {
+                if let Some((_, items)) = &m.content {
+                    for it in items {
+                        if let Some((name, decl)) = type_decl(it) {
+                            surface.types.insert(name, decl);
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                if let Some((_, items)) = &m.content {
+                    builder_items.extend(items.iter());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (builder, method) in builders {
+        let op = operation(&builder_items, &builder);
+        surface.operations.insert(method, op);
+    }
+    Ok(surface)
+}
+
+fn operation(items: &[&syn::Item], builder: &str) -> Operation {
+    let mut op = Operation::default();
+    let mut required: BTreeMap<String, bool> = BTreeMap::new();
+    for item in items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || type_name(&imp.self_ty) != builder {
+            continue;
+        }
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let name = f.sig.ident.to_string();
+            match name.as_str() {
+                "new" => {
+                    // `field: Err("x was not initialized".to_string())` marks a required one.
+                    let body = f.block.to_token_stream().to_string();
+                    for part in body.split(',') {
+                        if let Some((field, init)) = part.split_once(':') {
+                            let field = field.trim().trim_start_matches("Self {").trim();
+                            required.insert(field.to_owned(), init.contains("was not initialized"));
+                        }
+                    }
+                }
+                "send" => {
+                    let doc = docs(&f.attrs);
+                    if let Some(rest) = doc.split("Sends a `").nth(1) {
+                        let mut parts = rest.split('`');
+                        op.http_method = parts.next().unwrap_or_default().to_owned();
+                        op.path = parts.nth(1).unwrap_or_default().to_owned();
+                    }
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        let ret = type_string(ty);
+                        let (ok, err) = split_result(&ret);
+                        op.success = strip_wrapper(&ok, "ResponseValue");
+                        op.error = strip_wrapper(&err, "Error");
+                    }
+                }
+                _ if matches!(f.vis, syn::Visibility::Public(_)) => {
+                    // Setter: `fn name<V>(mut self, value: V) where V: TryInto<T>`.
+                    let ty = f
+                        .sig
+                        .generics
+                        .where_clause
+                        .as_ref()
+                        .map(|w| type_string_of_tokens(w.to_token_stream()))
+                        .and_then(|w| {
+                            let inner = w.split_once("TryInto<")?.1;
+                            Some(inner[..inner.rfind('>')?].to_owned())
+                        })
+                        .unwrap_or_else(|| {
+                            f.sig
+                                .inputs
+                                .iter()
+                                .nth(1)
+                                .map(|a| match a {
+                                    syn::FnArg::Typed(t) => type_string(&t.ty),
+                                    syn::FnArg::Receiver(_) => String::new(),
+                                })
+                                .unwrap_or_default()
+                        });
+                    op.params.push(Param {
+                        name,
+                        ty,
+                        required: false,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    for p in &mut op.params {
+        p.required = required.get(&p.name).copied().unwrap_or(false);
+    }
+    op
+}
+
+fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
+    let (name, attrs, kind) = match item {
+        syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+            let kind = match &s.fields {
+                syn::Fields::Named(named) => TypeKind::Struct(
+                    named
+                        .named
+                        .iter()
+                        .map(|f| {
+                            let name = f
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
+                            let serde = serde_attrs(&f.attrs);
+                            let wire =
+                                serde_value(&serde, "rename").unwrap_or_else(|| name.clone());
+                            let required = !serde
+                                .iter()
+                                .any(|s| s == "default" || s.starts_with("default="));
+                            (
+                                name,
+                                Field {
+                                    ty: type_string(&f.ty),
+                                    wire,
+                                    required,
+                                },
+                            )
+                        })
+                        .collect(),
+                ),
+                syn::Fields::Unnamed(u) => {
+                    TypeKind::Newtype(u.unnamed.iter().map(|f| type_string(&f.ty)).collect())
+                }
+                syn::Fields::Unit => TypeKind::Newtype(Vec::new()),
+            };
+            (s.ident.to_string(), &s.attrs, kind)
+        }
+        syn::Item::Enum(e) => {
+            let variants = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let name = v.ident.to_string();
+                    let serde = serde_attrs(&v.attrs);
+                    let wire = serde_value(&serde, "rename").unwrap_or_else(|| name.clone());
+                    let payload = match &v.fields {
+                        syn::Fields::Unit => None,
+                        fields => Some(type_string_of_tokens(fields.to_token_stream())),
+                    };
+                    (name, Variant { wire, payload })
+                })
+                .collect();
+            (e.ident.to_string(), &e.attrs, TypeKind::Enum(variants))
+        }
+        syn::Item::Type(t) => (
+            t.ident.to_string(),
+            &t.attrs,
+            TypeKind::Alias(type_string(&t.ty)),
+        ),
+        _ => return None,
+    };
+    let mut derives: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .flat_map(|a| {
+            let list = a
+                .meta
+                .require_list()
+                .map(|l| l.tokens.to_string())
+                .unwrap_or_default();
+            list.split(',')
+                .map(|d| {
+                    d.replace(' ', "")
+                        .trim_start_matches("::")
+                        .replace("serde::", "")
+                })
+                .filter(|d| !d.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    derives.sort();
+    let non_exhaustive = attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+    Some((
+        name,
+        TypeDecl {
+            derives,
+            non_exhaustive,
+            kind,
+        },
+    ))
+}
+
+/// The comma-separated contents of every `#[serde(...)]`, spaces removed.
+fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| a.meta.require_list().ok())
+        .flat_map(|l| split_top_level(&l.tokens.to_string()))
+        .map(|s| s.replace(' ', ""))
+        .collect()
+}
+
+fn serde_value(attrs: &[String], key: &str) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        a.strip_prefix(&format!("{key}="))
+            .map(|v| v.trim_matches('"').to_owned())
+    })
+}
+
+fn split_top_level(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth, mut in_str) = (Vec::new(), String::new(), 0i32, false);
+    for c in s.chars() {
+        match c {
+            '"' => in_str = !in_str,
+            '(' | '<' | '[' if !in_str => depth += 1,
+            ')' | '>' | ']' if !in_str => depth -= 1,
+            ',' if !in_str && depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn docs(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A type as a reviewer would write it: `Option<String>`, not
+/// `::std::option::Option<::std::string::String>`.
+pub fn type_string(ty: &syn::Type) -> String {
+    type_string_of_tokens(ty.to_token_stream())
+}
+
+fn type_string_of_tokens(tokens: proc_macro2::TokenStream) -> String {
+    let mut s = tokens.to_string().replace(' ', "").replace(',', ", ");
+    for prefix in [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::collections::",
+        "::std::num::",
+        "::std::boxed::",
+        "::std::convert::",
+        "std::convert::",
+        "::std::",
+        "::serde_json::",
+        "::chrono::",
+        "::uuid::",
+        "super::",
+        "types::",
+    ] {
+        s = s.replace(prefix, "");
+    }
+    s
+}
+
+/// `Result<A, B>` -> (`A`, `B`).
+fn split_result(s: &str) -> (String, String) {
+    let inner = s
+        .strip_prefix("Result<")
+        .and_then(|r| r.strip_suffix('>'))
+        .unwrap_or(s);
+    let parts = split_top_level(inner);
+    (
+        parts
+            .first()
+            .map(|p| p.trim().to_owned())
+            .unwrap_or_default(),
+        parts
+            .get(1)
+            .map(|p| p.trim().to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+/// `Wrapper<T>` -> `T`.
+fn strip_wrapper(s: &str, wrapper: &str) -> String {
+    s.strip_prefix(&format!("{wrapper}<"))
+        .and_then(|r| r.strip_suffix('>'))
+        .unwrap_or(s)
+        .to_owned()
+}
+
+/// The listing reviewers read (and insta pins): sorted, one fact per line.
+pub fn render(surface: &Surface, crate_name: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# API surface of `{crate_name}`\n# @generated from the generated code by `codegen::surface`; do not edit.\n"
+    );
+    let _ = writeln!(out, "## Operations ({})\n", surface.operations.len());
+    for (name, op) in &surface.operations {
+        let args = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(out, "{} {}", op.http_method, op.path);
+        let _ = writeln!(
+            out,
+            "    -> client.{name}({args}) -> Result<{}, Error<{}>>",
+            op.success, op.error
+        );
+        for p in &op.params {
+            let _ = writeln!(
+                out,
+                "       .{}({}) {}",
+                p.name,
+                p.ty,
+                if p.required { "required" } else { "optional" }
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Types ({})\n", surface.types.len());
+    for (name, decl) in &surface.types {
+        if !decl.derives.is_empty() {
+            let _ = writeln!(out, "#[derive({})]", decl.derives.join(", "));
+        }
+        if decl.non_exhaustive {
+            let _ = writeln!(out, "#[non_exhaustive]");
+        }
+        match &decl.kind {
+            TypeKind::Struct(fields) => {
+                let _ = writeln!(out, "pub struct {name} {{");
+                for (f, field) in fields {
+                    let _ = writeln!(
+                        out,
+                        "    pub {f}: {},  // \"{}\", {}",
+                        field.ty,
+                        field.wire,
+                        if field.required {
+                            "required"
+                        } else {
+                            "optional"
+                        }
+                    );
+                }
+                let _ = writeln!(out, "}}");
+            }
+            TypeKind::Newtype(inner) => {
+                let _ = writeln!(out, "pub struct {name}({});", inner.join(", "));
+            }
+            TypeKind::Enum(variants) => {
+                let _ = writeln!(out, "pub enum {name} {{");
+                for (v, variant) in variants {
+                    let payload = variant.payload.as_deref().unwrap_or("");
+                    let _ = writeln!(out, "    {v}{payload},  // \"{}\"", variant.wire);
+                }
+                let _ = writeln!(out, "}}");
+            }
+            TypeKind::Alias(target) => {
+                let _ = writeln!(out, "pub type {name} = {target};");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

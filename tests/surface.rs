@@ -1,0 +1,232 @@
+//! The generated API surface, pinned, and the change report on real spec edits.
+
+use std::path::Path;
+
+use codegen::pipeline::{self, Baseline, Target};
+use codegen::report::{Report, Severity};
+use workspace_tests::workspace_root;
+
+/// The document reviewers read: `tests/snapshots/surface__api_surface.snap`.
+/// A spec change that changes the API fails here with a diff naming what
+/// changed, until the snapshot is accepted (`cargo insta review`).
+#[test]
+fn api_surface() {
+    let listing = pipeline::surface_listing(&Target::workspace(&workspace_root()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("api_surface", listing);
+}
+
+#[test]
+fn surface_names_the_operation_types_and_wire_names() {
+    let listing = pipeline::surface_listing(&Target::workspace(&workspace_root())).unwrap();
+    for expected in [
+        "DELETE /organization/projects/{project_id}/api_keys/{key_id}",
+        "-> client.delete_project_api_key(project_id, key_id) -> Result<ProjectApiKeyDeleteResponse, Error<ErrorResponse>>",
+        "\"organization.project.api_key.deleted\"",
+        "pub type_: String,  // \"type\", required",
+        "pub code: Option<String>,  // \"code\", required",
+    ] {
+        assert!(
+            listing.contains(expected),
+            "missing `{expected}` in:\n{listing}"
+        );
+    }
+}
+
+/// Every `.snap` file under `tests/snapshots/` belongs to a snapshot that a
+/// test asserts, so a renamed or deleted test cannot leave a stale document
+/// behind (what `cargo insta test --unreferenced=reject` checks).
+#[test]
+fn no_unreferenced_snapshots() {
+    let tests_dir = workspace_root().join("tests");
+    let mut referenced = Vec::new();
+    for entry in std::fs::read_dir(&tests_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let source = std::fs::read_to_string(&path).unwrap();
+            for part in source.split("assert_snapshot!(\"").skip(1) {
+                let name = part.split('"').next().unwrap();
+                referenced.push(format!("{stem}__{name}.snap"));
+            }
+            referenced.extend(workspace_tests::dynamic_snapshots(&stem));
+        }
+    }
+    for entry in std::fs::read_dir(tests_dir.join("snapshots")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".snap") {
+            continue; // `.snap.new`: a pending change, not a document
+        }
+        assert!(
+            referenced.contains(&name),
+            "tests/snapshots/{name} is not asserted by any test: delete it"
+        );
+    }
+}
+
+/// Write `edit(seed spec)` to a temp file and report the change from the
+/// vendored spec to it.
+fn report_for(edit: impl Fn(&str) -> String) -> Report {
+    let root = workspace_root();
+    let seed = std::fs::read_to_string(root.join(pipeline::WORKSPACE_SPEC)).unwrap();
+    let edited = edit(&seed);
+    assert_ne!(seed, edited, "the edit must apply");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.yaml");
+    std::fs::write(&path, edited).unwrap();
+    report_between(&root.join(pipeline::WORKSPACE_SPEC), &path)
+}
+
+fn report_between(old: &Path, new: &Path) -> Report {
+    let mut target = Target::workspace(&workspace_root());
+    target.spec = new.to_owned();
+    let (report, _, _) =
+        pipeline::diff(&target, &Baseline::Spec(old.to_owned())).unwrap_or_else(|e| panic!("{e}"));
+    report
+}
+
+const DELETED_PROP: &str = "        deleted:\n          type: boolean\n";
+
+#[test]
+fn added_optional_property_is_additive() {
+    let r = report_for(|s| {
+        s.replace(
+            DELETED_PROP,
+            &format!("{DELETED_PROP}        redacted_value:\n          type: string\n"),
+        )
+    });
+    assert!(
+        r.has(
+            Severity::Additive,
+            "field `ProjectApiKeyDeleteResponse.redacted_value: Option<String>` added"
+        ),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict(), Some(Severity::Additive), "{r:#?}");
+    assert_eq!(r.next_version("0.1.0").as_deref(), Some("0.1.1"));
+}
+
+#[test]
+fn removed_property_is_breaking() {
+    let r = report_for(|s| {
+        s.replace(DELETED_PROP, "")
+            .replace("        - deleted\n", "")
+    });
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "field `ProjectApiKeyDeleteResponse.deleted` removed"
+        ),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict(), Some(Severity::Breaking));
+}
+
+#[test]
+fn changed_property_type_is_breaking() {
+    let r = report_for(|s| s.replace(DELETED_PROP, "        deleted:\n          type: integer\n"));
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "field `ProjectApiKeyDeleteResponse.deleted` type changed from `bool` to `i64`"
+        ),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn renamed_path_parameter_is_breaking() {
+    let r = report_for(|s| {
+        s.replace("{key_id}", "{api_key_id}")
+            .replace("name: key_id", "name: api_key_id")
+    });
+    assert!(
+        r.has(Severity::Breaking, "parameter `key_id` removed"),
+        "{r:#?}"
+    );
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "required parameter `api_key_id: String` added"
+        ),
+        "{r:#?}"
+    );
+    assert!(r.has(Severity::Patch, "/api_keys/{api_key_id}`"), "{r:#?}");
+}
+
+#[test]
+fn removed_operation_is_breaking_and_added_one_additive() {
+    let second_op = "  /organization/projects/{project_id}/archive:\n    post:\n      operationId: archive-project\n      parameters:\n        - name: project_id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\ncomponents:\n";
+    let root = workspace_root();
+    let seed = std::fs::read_to_string(root.join(pipeline::WORKSPACE_SPEC)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bigger = dir.path().join("bigger.yaml");
+    std::fs::write(&bigger, seed.replace("components:\n", second_op)).unwrap();
+    let seed_path = root.join(pipeline::WORKSPACE_SPEC);
+
+    let removed = report_between(&bigger, &seed_path);
+    assert!(
+        removed.has(Severity::Breaking, "operation `archive_project` removed"),
+        "{removed:#?}"
+    );
+    let added = report_between(&seed_path, &bigger);
+    assert!(
+        added.has(
+            Severity::Additive,
+            "operation `archive_project` added (POST /organization/projects/{project_id}/archive)"
+        ),
+        "{added:#?}"
+    );
+    assert_eq!(added.verdict(), Some(Severity::Additive));
+}
+
+#[test]
+fn added_enum_value_is_additive() {
+    let r = report_for(|s| {
+        s.replace(
+            "            - organization.project.api_key.deleted\n",
+            "            - organization.project.api_key.deleted\n            - organization.project.api_key.archived\n",
+        )
+    });
+    assert!(
+        r.has(Severity::Additive, "enum value `ProjectApiKeyDeleteResponseObject::OrganizationProjectApiKeyArchived` added"),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict(), Some(Severity::Additive), "{r:#?}");
+}
+
+/// The issue's acceptance case: three breaking edits at once, each named.
+#[test]
+fn three_breaking_edits_are_each_named() {
+    let r = report_for(|s| {
+        s.replace("        id:\n          type: string\n", "")
+            .replace("        - id\n", "")
+            .replace(DELETED_PROP, "        deleted:\n          type: string\n")
+            .replace("{key_id}", "{api_key_id}")
+            .replace("name: key_id", "name: api_key_id")
+    });
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "field `ProjectApiKeyDeleteResponse.id` removed"
+        ),
+        "{r:#?}"
+    );
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "field `ProjectApiKeyDeleteResponse.deleted` type changed"
+        ),
+        "{r:#?}"
+    );
+    assert!(
+        r.has(Severity::Breaking, "parameter `key_id` removed"),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict(), Some(Severity::Breaking));
+    let text = codegen::report::render(&r, "openai-admin-client", "0.1.0");
+    assert!(
+        text.contains("Verdict: breaking. Bump `openai-admin-client` from 0.1.0 to 0.2.0."),
+        "{text}"
+    );
+}
