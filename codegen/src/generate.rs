@@ -64,6 +64,9 @@ pub struct Hooks {
     /// The crate must implement `progenitor_client::ClientHooks` for `Client`
     /// itself; forgetting it is a compile error rather than a silent default.
     pub expected: bool,
+    /// Also emit `mod spec_info` (servers, security schemes, operations) for
+    /// the hand-written code; it refers to `crate::auth::Scheme`.
+    pub spec_info: bool,
 }
 
 /// Run progenitor on `spec`, turning any panic into an error.
@@ -101,6 +104,10 @@ pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     MarkNonExhaustive.visit_file_mut(&mut file);
+    if hooks.spec_info {
+        let info = spec_info(&spec.api, &file);
+        file.items.push(info);
+    }
 
     let type_space = generator.get_type_space();
     let needs = Needs {
@@ -116,6 +123,62 @@ pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
         types: type_space.iter_types().count(),
         needs,
     })
+}
+
+/// `mod spec_info`: what the spec says about connecting, as constants the
+/// hand-written client reads. progenitor ignores `servers` and
+/// `securitySchemes`; this is where they reach the crate.
+fn spec_info(api: &OpenAPI, file: &syn::File) -> syn::Item {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+
+    let base_url = api
+        .servers
+        .first()
+        .map(|s| s.url.clone())
+        .unwrap_or_default();
+    let mut schemes = Vec::new();
+    if let Some(components) = &api.components {
+        for (name, scheme) in &components.security_schemes {
+            match scheme {
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    schemes.push(quote::quote!(crate::auth::Scheme::Bearer { name: #name }));
+                }
+                ReferenceOr::Item(SecurityScheme::APIKey {
+                    location: APIKeyLocation::Header,
+                    name: header,
+                    ..
+                }) => {
+                    schemes.push(
+                        quote::quote!(crate::auth::Scheme::Header { name: #name, header: #header }),
+                    );
+                }
+                // Basic auth, OAuth2, OpenID Connect, and API keys in a query
+                // string or cookie are not offered (yet): no entry.
+                _ => {}
+            }
+        }
+    }
+    let operations = crate::surface::extract_file(file)
+        .operations
+        .into_iter()
+        .map(|(id, op)| {
+            let (method, path) = (op.http_method, op.path);
+            quote::quote!((#id, #method, #path))
+        });
+    syn::parse_quote! {
+        /// What the spec says about reaching the API, for the hand-written
+        /// client code: its `servers`, `securitySchemes` and operations.
+        pub mod spec_info {
+            /// The first URL under `servers` (empty when there is none).
+            pub const DEFAULT_BASE_URL: &str = #base_url;
+            /// The supported security schemes under `components.securitySchemes`.
+            pub const SECURITY_SCHEMES: &[crate::auth::Scheme] = &[#(#schemes),*];
+            /// Each operation: (operation id as sent in `OperationInfo`, HTTP method, path template).
+            pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
+        }
+    }
 }
 
 /// Operations in the document (path items given as references excluded).

@@ -300,9 +300,16 @@ fn crate_identity(target: &Target) -> (String, String) {
 }
 
 /// How the workspace's generated code plugs into the hand-written modules of
-/// `generated-client/` (none yet: progenitor's defaults).
+/// `generated-client/`: the `Client` carries `crate::ClientOptions` (key,
+/// retry policy), `src/hooks.rs` must implement progenitor's `ClientHooks`
+/// (auth, retries, header policy), and `spec_info` hands over the spec's
+/// servers, security schemes and operations.
 fn workspace_hooks() -> Hooks {
-    Hooks::default()
+    Hooks {
+        inner_type: Some("crate::ClientOptions".to_owned()),
+        expected: true,
+        spec_info: true,
+    }
 }
 
 fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {

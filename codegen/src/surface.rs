@@ -104,6 +104,11 @@ pub struct Variant {
 /// Extract the surface of generated code (the text of `generated.rs`).
 pub fn extract(code: &str) -> Result<Surface, Error> {
     let file = syn::parse_file(code).map_err(|e| Error::Format(e.to_string()))?;
+    Ok(extract_file(&file))
+}
+
+/// Extract the surface of generated code already parsed.
+pub fn extract_file(file: &syn::File) -> Surface {
     let mut surface = Surface::default();
 
     // builder struct name -> client method name
@@ -148,7 +153,7 @@ pub fn extract(code: &str) -> Result<Surface, Error> {
         let op = operation(&builder_items, &builder);
         surface.operations.insert(method, op);
     }
-    Ok(surface)
+    surface
 }
 
 fn operation(items: &[&syn::Item], builder: &str) -> Operation {

@@ -369,6 +369,7 @@ Version: 2.3.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::ClientOptions,
 }
 impl Client {
     /// Create a new client.
@@ -376,7 +377,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::ClientOptions) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -384,7 +385,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -392,14 +393,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::ClientOptions,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::ClientOptions> for Client {
     fn api_version() -> &'static str {
         "2.3.0"
     }
@@ -409,11 +415,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::ClientOptions {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::ClientOptions>,
+    {}
+};
 impl Client {
     /**Delete project API key
 
@@ -541,4 +553,24 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// What the spec says about reaching the API, for the hand-written
+/// client code: its `servers`, `securitySchemes` and operations.
+pub mod spec_info {
+    /// The first URL under `servers` (empty when there is none).
+    pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+    /// The supported security schemes under `components.securitySchemes`.
+    pub const SECURITY_SCHEMES: &[crate::auth::Scheme] = &[
+        crate::auth::Scheme::Bearer {
+            name: "ApiKeyAuth",
+        },
+    ];
+    /// Each operation: (operation id as sent in `OperationInfo`, HTTP method, path template).
+    pub const OPERATIONS: &[(&str, &str, &str)] = &[
+        (
+            "delete_project_api_key",
+            "DELETE",
+            "/organization/projects/{project_id}/api_keys/{key_id}",
+        ),
+    ];
 }

@@ -177,7 +177,7 @@ fn report(target: &Target, outcome: &Outcome, mode: Mode) -> ExitCode {
             ""
         }
     );
-    if let Some(report) = outcome.report.as_ref().filter(|r| !r.changes.is_empty()) {
+    if let Some(report) = outcome.report.as_ref().filter(|_| !outcome.is_fresh()) {
         print!(
             "{}",
             codegen::report::render(report, &outcome.crate_name, &outcome.crate_version)

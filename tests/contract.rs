@@ -1,0 +1,190 @@
+//! Contract test: the generated client against Prism, a mock server that
+//! validates every request against `spec/api-definition.yaml` (security
+//! scheme included) and answers from the spec.
+//!
+//! Prism is installed by `npm ci --prefix tests/prism` (pinned in
+//! `tests/prism/package-lock.json`; `.ci/run` does it). Without it the test
+//! is skipped with a message, except under `CI=true`, where it fails.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use openai_admin_client::{ApiError, Client, ErrorBody};
+use workspace_tests::workspace_root;
+
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn required() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// Start Prism on a free loopback port, or explain why not.
+fn start_prism() -> Option<Prism> {
+    let root = workspace_root();
+    let bin = root.join("tests/prism/node_modules/.bin/prism");
+    if !bin.exists() {
+        let why = format!(
+            "{} not found: run `npm ci --prefix tests/prism` (needs Node.js) to enable the Prism contract test",
+            bin.display()
+        );
+        assert!(!required(), "{why}");
+        eprintln!("skipped: {why}");
+        return None;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&bin)
+        .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg(root.join("spec/api-definition.yaml"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let prism = Prism {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Prism did not start listening on port {port} within 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Some(prism)
+}
+
+fn example_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe
+        .parent()?
+        .parent()?
+        .join("examples/delete_project_api_key");
+    let bin = bin.with_extension(std::env::consts::EXE_EXTENSION);
+    if bin.exists() {
+        Some(bin)
+    } else {
+        let why = format!(
+            "{} not built: run the tests with `cargo test --workspace`",
+            bin.display()
+        );
+        assert!(!required(), "{why}");
+        eprintln!("skipped the example part: {why}");
+        None
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_client_honours_the_spec_contract() {
+    let Some(prism) = start_prism() else { return };
+
+    // A valid request (bearer key, path parameters): Prism answers 200 with
+    // a body built from the schema, which must decode.
+    let client = Client::builder()
+        .api_key("sk-admin-contract")
+        .base_url(&prism.url)
+        .build()
+        .unwrap();
+    let deleted = client
+        .delete_project_api_key()
+        .project_id("proj_abc")
+        .key_id("key_abc")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("Prism rejected the request: {e}"));
+    assert_eq!(
+        deleted.object.to_string(),
+        "organization.project.api_key.deleted"
+    );
+
+    // Without the key, Prism enforces the security scheme.
+    let anonymous = Client::builder().base_url(&prism.url).build().unwrap();
+    let err = anonymous
+        .delete_project_api_key()
+        .project_id("p")
+        .key_id("k")
+        .send()
+        .await
+        .unwrap_err();
+    let err = ApiError::from_error(err).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
+
+    // `Prefer: code=400` makes Prism answer the documented error: typed.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "prefer",
+        reqwest::header::HeaderValue::from_static("code=400"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let client400 = Client::builder()
+        .api_key("sk-admin-contract")
+        .base_url(&prism.url)
+        .http_client(http)
+        .build()
+        .unwrap();
+    let err = client400
+        .delete_project_api_key()
+        .project_id("p")
+        .key_id("k")
+        .send()
+        .await
+        .unwrap_err();
+    match ApiError::from_error(err).await {
+        ApiError::Status {
+            status,
+            body: ErrorBody::Api(e),
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 400);
+            let _: &String = &e.error.message;
+        }
+        other => panic!("expected the typed 400, got {other:?}"),
+    }
+
+    // The example, as a newcomer runs it.
+    let Some(example) = example_binary() else {
+        return;
+    };
+    let out = Command::new(&example)
+        .args(["--base-url", &prism.url, "proj_abc", "key_abc"])
+        .env("OPENAI_ADMIN_KEY", "sk-admin-contract")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["object"], "organization.project.api_key.deleted");
+
+    let out = Command::new(&example)
+        .args(["--base-url", &prism.url, "proj_abc", "key_abc"])
+        .env_remove("OPENAI_ADMIN_KEY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("OPENAI_ADMIN_KEY"), "{stderr}");
+}
