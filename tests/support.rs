@@ -79,6 +79,73 @@ fn collect(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
 
 /// Snapshot files that a test file asserts under computed names (one per
 /// corpus case, say), for the unreferenced-snapshot check.
-pub fn dynamic_snapshots(_test_file_stem: &str) -> Vec<String> {
-    Vec::new()
+pub fn dynamic_snapshots(test_file_stem: &str) -> Vec<String> {
+    match test_file_stem {
+        "corpus" => corpus_cases()
+            .iter()
+            .map(|p| format!("corpus__{}.snap", case_name(p)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The broken specs of `tests/corpus/`, sorted.
+pub fn corpus_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(workspace_root().join("tests/corpus"))
+        .expect("tests/corpus")
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// A corpus file's snapshot name: its file name with `.` as `_`.
+pub fn case_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace('.', "_")
+}
+
+/// `../shared/specs`, when present beside the checkout. Tests that use it
+/// skip (with a printed reason) when it is absent, except under `CI=true`,
+/// where it is always there.
+pub fn shared_specs() -> Option<PathBuf> {
+    let dir = workspace_root().join("../shared/specs");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing under CI=true",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: {} not found (it ships beside the repo, not in it)",
+        dir.display()
+    );
+    None
+}
+
+/// The `xtask` binary built beside the running test, if it was built
+/// (`cargo test --workspace` builds it; under `CI=true` it must exist).
+pub fn xtask_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe
+        .parent()?
+        .parent()?
+        .join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    if bin.exists() {
+        return Some(bin);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} not built under CI=true: run `cargo test --workspace`",
+        bin.display()
+    );
+    eprintln!(
+        "skipped the exit-code check: {} not built (run `cargo test --workspace`)",
+        bin.display()
+    );
+    None
 }

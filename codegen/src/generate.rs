@@ -25,7 +25,6 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use syn::visit_mut::VisitMut;
 
 use crate::Error;
-use crate::load::Spec;
 
 /// What the generated code needs from the crate around it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,8 +68,9 @@ pub struct Hooks {
     pub spec_info: bool,
 }
 
-/// Run progenitor on `spec`, turning any panic into an error.
-pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
+/// Run progenitor on `api` (from the file `file`), turning any panic into
+/// an error.
+pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, Error> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -85,18 +85,18 @@ pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
     }
     let mut generator = Generator::new(&settings);
 
-    let result = without_panic_output(|| generator.generate_tokens(&spec.api));
+    let result = without_panic_output(|| generator.generate_tokens(api));
     let tokens = match result {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {
             return Err(Error::Generate {
-                file: spec.display_path.clone(),
+                file: file.to_owned(),
                 message: e.to_string(),
             });
         }
         Err(panic) => {
             return Err(Error::Generate {
-                file: spec.display_path.clone(),
+                file: file.to_owned(),
                 message: format!("progenitor panicked: {panic}"),
             });
         }
@@ -105,7 +105,7 @@ pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     MarkNonExhaustive.visit_file_mut(&mut file);
     if hooks.spec_info {
-        let info = spec_info(&spec.api, &file);
+        let info = spec_info(api, &file);
         file.items.push(info);
     }
 
@@ -119,7 +119,7 @@ pub fn generate(spec: &Spec, hooks: &Hooks) -> Result<Generated, Error> {
     };
     Ok(Generated {
         tokens: quote::ToTokens::into_token_stream(file),
-        operations: count_operations(&spec.api),
+        operations: count_operations(api),
         types: type_space.iter_types().count(),
         needs,
     })
@@ -239,7 +239,7 @@ fn without_panic_output<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                     Some(slot) => {
                         let location = info
                             .location()
-                            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                            .map(|l| format!(" (at {}:{})", crate_relative(l.file()), l.line()))
                             .unwrap_or_default();
                         *slot = Some(format!("{}{location}", panic_message(info.payload())));
                         true
@@ -257,6 +257,16 @@ fn without_panic_output<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = catch_unwind(AssertUnwindSafe(f));
     let message = CAPTURED_PANIC.with(|c| c.borrow_mut().take()).flatten();
     result.map_err(|payload| message.unwrap_or_else(|| panic_message(payload.as_ref())))
+}
+
+/// `/root/.cargo/registry/src/<index>/progenitor-impl-0.15.1/src/method.rs`
+/// -> `progenitor-impl-0.15.1/src/method.rs`: the same on every machine.
+fn crate_relative(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    match parts.iter().rposition(|p| *p == "src") {
+        Some(i) if i > 0 => parts[i - 1..].join("/"),
+        _ => file.to_owned(),
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

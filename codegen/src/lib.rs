@@ -14,14 +14,17 @@
 //! [`pipeline`] strings the stages together; the `xtask` binary and the
 //! workspace tests both call it, so there is exactly one way to generate.
 
+pub mod config;
 pub mod diagnostic;
 pub mod format;
 pub mod generate;
 pub mod load;
+pub mod normalize;
 pub mod pipeline;
 pub mod report;
 pub mod surface;
 pub mod validate;
+pub mod walk;
 pub mod write;
 
 pub use diagnostic::{Diagnostic, Error};

@@ -1,24 +1,32 @@
-//! Stage 1, **load**: read a spec file and parse it into [`openapiv3::OpenAPI`].
+//! Stage 1, **load**: read a spec file into a JSON value, and later into
+//! [`openapiv3::OpenAPI`].
 //!
-//! This is the only module that knows which YAML library we use
-//! (`serde_yaml`, deprecated upstream but named by the mission): swapping it
-//! means changing this file and nothing else.
+//! This is the only module that knows which YAML libraries we use:
+//! `serde_yaml` (deprecated upstream but named by the mission) parses, and
+//! `yaml-rust2`'s event parser finds the line and column of a node when a
+//! diagnostic needs one. Swapping either means changing this file only.
 //!
-//! Parsing goes through `serde_path_to_error`, so a document that is valid
-//! YAML but not a valid OpenAPI document is reported with the path of the
-//! node that failed (`paths./a.delete.responses.200`) as well as the line and
-//! column the parser gives.
+//! The document travels through validation and normalization as a
+//! `serde_json::Value` (key order preserved), so that OpenAPI 3.1 documents,
+//! which `openapiv3` cannot read, can be rewritten before the typed parse.
+//! The typed parse goes through `serde_path_to_error`, so a node that is not
+//! what OpenAPI expects is reported with its path and position.
 
+use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use openapiv3::OpenAPI;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{Diagnostic, Error};
 
-/// A spec file, read and parsed.
-#[derive(Debug, Clone)]
-pub struct Spec {
+/// A spec file, read and parsed into a JSON value.
+#[derive(Debug)]
+pub struct Document {
     /// How the file is named in messages and in the generated header.
     pub display_path: String,
     /// The file's text, exactly as read.
@@ -26,77 +34,144 @@ pub struct Spec {
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
     /// The parsed document.
-    pub api: OpenAPI,
+    pub value: Value,
+    positions: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 /// Read `path` from disk and parse it; `display_path` names it in messages.
-pub fn load_file(path: &Path, display_path: &str) -> Result<Spec, Error> {
+pub fn load_file(path: &Path, display_path: &str) -> Result<Document, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     load_bytes(&bytes, display_path)
 }
 
 /// Parse a spec held in memory. JSON is recognised by its first character
 /// (`{`); anything else is read as YAML.
-pub fn load_bytes(bytes: &[u8], display_path: &str) -> Result<Spec, Error> {
+pub fn load_bytes(bytes: &[u8], display_path: &str) -> Result<Document, Error> {
+    let one = |d: Diagnostic| Error::Spec(vec![d]);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
-        Error::Spec(vec![
-            Diagnostic::new(display_path, "the file is not valid UTF-8")
-                .located(line, column)
-                .hint("OpenAPI documents must be UTF-8; re-encode the file"),
-        ])
+        one(Diagnostic::new(display_path, "the file is not valid UTF-8")
+            .located(line, column)
+            .hint("OpenAPI documents must be UTF-8; re-encode the file"))
     })?;
-    let api = parse(text, display_path).map_err(|d| Error::Spec(vec![*d]))?;
-    Ok(Spec {
+    if text.trim().is_empty() {
+        return Err(one(Diagnostic::new(display_path, "the file is empty")
+            .hint("put an OpenAPI 3.0 or 3.1 document (YAML or JSON) here")));
+    }
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text).map_err(|e| {
+            one(
+                Diagnostic::new(display_path, strip_position(&e.to_string()))
+                    .located(e.line(), e.column()),
+            )
+        })?
+    } else {
+        if let Some((line, column)) = too_deep(text, MAX_FLOW_DEPTH) {
+            return Err(one(Diagnostic::new(
+                display_path,
+                format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
+            )
+            .located(line, column)
+            .hint("flatten the structure; real OpenAPI documents nest far less")));
+        }
+        let de = serde_yaml::Deserializer::from_str(text);
+        AnyValue::deserialize(de)
+            .map(|v| v.0)
+            .map_err(|e| one(yaml_diagnostic(display_path, "", &e)))?
+    };
+    if !value.is_object() {
+        return Err(one(Diagnostic::new(
+            display_path,
+            format!("the document is {}, not a mapping", kind(&value)),
+        )
+        .hint(
+            "an OpenAPI document is a mapping with `openapi`, `info` and `paths`",
+        )));
+    }
+    Ok(Document {
         display_path: display_path.to_owned(),
         text: text.to_owned(),
         sha256: sha256_hex(bytes),
-        api,
+        value,
+        positions: OnceLock::new(),
     })
 }
 
-/// Errors are boxed only to keep `Result` small.
-fn parse(text: &str, file: &str) -> Result<OpenAPI, Box<Diagnostic>> {
-    if text.trim().is_empty() {
-        return Err(Box::new(
-            Diagnostic::new(file, "the file is empty")
-                .hint("put an OpenAPI 3.0 document (YAML or JSON) here"),
-        ));
+impl Document {
+    /// A document built in memory (tests, benchmarks): no source positions.
+    pub fn from_value(display_path: &str, value: Value) -> Self {
+        let text = serde_json::to_string(&value).unwrap_or_default();
+        Document {
+            display_path: display_path.to_owned(),
+            sha256: sha256_hex(text.as_bytes()),
+            text,
+            value,
+            positions: OnceLock::new(),
+        }
     }
-    if text.trim_start().starts_with('{') {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let (line, column) = (inner.line(), inner.column());
-            let d = Diagnostic::new(file, strip_position(&inner.to_string())).at(path);
-            Box::new(if line > 0 { d.located(line, column) } else { d })
-        })
-    } else {
-        // Syntax first, so a syntax error is never reported as a type error.
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| Box::new(yaml_diagnostic(file, "", &e)))?;
-        let de = serde_yaml::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            // `openapiv3` flattens the maps under `paths` and `responses`, which
-            // hides the failing entry from the path tracker: look inside.
-            if let Some((deeper, message)) = drill(&value, &path) {
-                let d = Diagnostic::new(file, message).at(deeper);
-                return Box::new(match inner.location() {
-                    Some(loc) => d.located(loc.line(), loc.column()),
-                    None => d,
-                });
+
+    /// Line and column (1-based) of the node at `path`
+    /// (`paths./a.get.parameters[0]`), or of its nearest ancestor found.
+    pub fn locate(&self, path: &str) -> Option<(usize, usize)> {
+        let positions = self.positions.get_or_init(|| index_positions(&self.text));
+        let mut path = path;
+        loop {
+            if let Some(&p) = positions.get(path) {
+                return Some(p);
             }
-            Box::new(yaml_diagnostic(file, &path, &inner))
+            let cut = path.rfind(['.', '['])?;
+            path = &path[..cut];
+        }
+    }
+
+    /// A diagnostic for the node at `path`, located in the file.
+    pub fn diagnostic(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::new(&self.display_path, message).at(path);
+        match self.locate(path) {
+            Some((line, column)) => d.located(line, column),
+            None => d,
+        }
+    }
+
+    /// The typed document. Run after normalization: a node that still does
+    /// not fit OpenAPI 3.0 is reported with its path and position.
+    pub fn to_openapi(&self, value: &Value) -> Result<OpenAPI, Error> {
+        serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let (path, message) = drill(value, &path).unwrap_or((path, message));
+            Error::Spec(vec![self.diagnostic(&path, message)])
         })
+    }
+}
+
+/// Segment of a path: a mapping key or a sequence index.
+pub fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Segment of a path: a sequence index.
+pub fn join_index(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a mapping",
     }
 }
 
 fn yaml_diagnostic(file: &str, path: &str, e: &serde_yaml::Error) -> Diagnostic {
     let mut message = strip_position(&e.to_string());
-    // serde_yaml prefixes its own (shallower) path: `paths: invalid type...`.
     if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
         message = rest.to_owned();
     }
@@ -107,30 +182,23 @@ fn yaml_diagnostic(file: &str, path: &str, e: &serde_yaml::Error) -> Diagnostic 
     }
 }
 
-/// Re-check the entries of a flattened map one by one to find the one that
-/// failed: returns its full path and the error.
-fn drill(root: &serde_yaml::Value, path: &str) -> Option<(String, String)> {
+/// `openapiv3` flattens the maps under `paths` and `responses`, which hides
+/// the failing entry from the path tracker: re-check the entries one by one.
+fn drill(root: &Value, path: &str) -> Option<(String, String)> {
     use openapiv3::{PathItem, Response};
-    use serde_yaml::Value;
 
     fn first_error<T: serde::de::DeserializeOwned>(
         map: &Value,
         prefix: &str,
     ) -> Option<(String, String)> {
-        for (key, child) in map.as_mapping()? {
-            let key = key
-                .as_str()
-                .map_or_else(|| format!("{key:?}"), str::to_owned);
+        for (key, child) in map.as_object()? {
             if key.starts_with("x-") || child.get("$ref").is_some() {
                 continue;
             }
-            if let Err(e) = serde_path_to_error::deserialize::<_, T>(child.clone()) {
+            if let Err(e) = serde_path_to_error::deserialize::<_, T>(child) {
                 let sub = e.path().to_string();
-                let at = if sub == "." || sub.is_empty() {
-                    format!("{prefix}.{key}")
-                } else {
-                    format!("{prefix}.{key}.{sub}")
-                };
+                let at = join_key(prefix, key);
+                let at = if sub == "." { at } else { join_key(&at, &sub) };
                 return Some((at, e.into_inner().to_string()));
             }
         }
@@ -142,20 +210,79 @@ fn drill(root: &serde_yaml::Value, path: &str) -> Option<(String, String)> {
     }
     let paths = root.get("paths")?;
     let (at, message) = first_error::<PathItem>(paths, "paths")?;
-    // `paths./a.get.responses` failed: look at each response in turn.
     if let Some(op_path) = at.strip_suffix(".responses") {
-        let item_key = paths
-            .as_mapping()?
-            .keys()
-            .filter_map(Value::as_str)
-            .find(|k| op_path.starts_with(&format!("paths.{k}.")))?;
-        let method = &op_path[format!("paths.{item_key}.").len()..];
-        let responses = paths.get(item_key)?.get(method)?.get("responses")?;
-        if let Some(found) = first_error::<Response>(responses, &at) {
-            return Some(found);
+        for (key, item) in paths.as_object()? {
+            let Some(method) = op_path.strip_prefix(&format!("paths.{key}.")) else {
+                continue;
+            };
+            if let Some(responses) = item.get(method).and_then(|op| op.get("responses"))
+                && let Some(found) = first_error::<Response>(responses, &at)
+            {
+                return Some(found);
+            }
         }
     }
     Some((at, message))
+}
+
+/// Deeper `[`/`{` nesting than this is refused before parsing: libyaml takes
+/// time quadratic in the depth of flow collections (100 000 levels: minutes),
+/// and serde_yaml would refuse more than 128 levels afterwards anyway.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// Position where flow-collection nesting first exceeds `max`, skipping
+/// quoted strings and comments. Brackets inside plain scalars count too,
+/// which can only make this stricter; the limit is far above real documents.
+fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+            prev = c;
+            continue;
+        }
+        match (quote, c) {
+            _ if comment => {}
+            (Some('"'), '\\') => {
+                chars.next();
+                column += 1;
+            }
+            (Some(q), c) if c == q => {
+                if q == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                    column += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            (Some(_), _) => {}
+            // A quote opens a quoted scalar only where a scalar can start
+            // (not the apostrophe in `don't`).
+            (None, '"' | '\'')
+                if matches!(prev, ' ' | '\t' | '\n' | ':' | '[' | '{' | ',' | '-' | '?') =>
+            {
+                quote = Some(c)
+            }
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > max {
+                    return Some((line, column));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Both parsers append ` at line L column C` to their messages; we report the
@@ -186,21 +313,178 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A JSON value deserialized from YAML, accepting what `serde_json::Value`
+/// refuses: integers beyond 64 bits (kept as floats; normalization clamps
+/// them) and non-string mapping keys (`200:` becomes `"200"`).
+struct AnyValue(Value);
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyVisitor).map(AnyValue)
+    }
+}
+
+struct AnyVisitor;
+
+impl<'de> Visitor<'de> for AnyVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), |i| Value::Number(i.into())))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), |i| Value::Number(i.into())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(AnyVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(AnyValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(AnyValue(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_owned(),
+                other => other.to_string(),
+            };
+            let AnyValue(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+fn float(v: f64) -> Value {
+    Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// Position of every node, by path, from `yaml-rust2`'s event stream.
+/// Mapping entries are located at their key.
+fn index_positions(text: &str) -> HashMap<String, (usize, usize)> {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    use yaml_rust2::scanner::Marker;
+
+    enum Frame {
+        Map { path: String, key: Option<String> },
+        Seq { path: String, next: usize },
+    }
+    struct Receiver {
+        stack: Vec<Frame>,
+        out: HashMap<String, (usize, usize)>,
+    }
+    impl Receiver {
+        /// The path of the node about to start, or `None` when it is a key.
+        fn node_path(&mut self, mark: Marker, scalar: Option<&str>) -> Option<String> {
+            match self.stack.last_mut() {
+                None => Some(String::new()),
+                Some(Frame::Map { path, key }) => match key.take() {
+                    Some(k) => Some(join_key(path, &k)),
+                    None => {
+                        let k = scalar.unwrap_or("?").to_owned();
+                        self.out
+                            .entry(join_key(path, &k))
+                            .or_insert((mark.line(), mark.col() + 1));
+                        *key = Some(k);
+                        None
+                    }
+                },
+                Some(Frame::Seq { path, next }) => {
+                    let p = join_index(path, *next);
+                    *next += 1;
+                    self.out
+                        .entry(p.clone())
+                        .or_insert((mark.line(), mark.col() + 1));
+                    Some(p)
+                }
+            }
+        }
+    }
+    impl MarkedEventReceiver for Receiver {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            match ev {
+                Event::Scalar(s, ..) => {
+                    self.node_path(mark, Some(&s));
+                }
+                Event::Alias(_) => {
+                    self.node_path(mark, Some("*alias"));
+                }
+                Event::MappingStart(..) => {
+                    if let Some(path) = self.node_path(mark, None) {
+                        self.stack.push(Frame::Map { path, key: None });
+                    }
+                }
+                Event::SequenceStart(..) => {
+                    if let Some(path) = self.node_path(mark, None) {
+                        self.stack.push(Frame::Seq { path, next: 0 });
+                    }
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut receiver = Receiver {
+        stack: Vec::new(),
+        out: HashMap::new(),
+    };
+    // yaml-rust2's columns are 0-based. A document serde_yaml accepted
+    // parses here too; if not, we simply have fewer positions.
+    let _ = Parser::new_from_str(text).load(&mut receiver, false);
+    receiver.out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SEED_OPERATION: &str = "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
-
     #[test]
     fn parses_yaml_and_json_alike() {
-        let yaml = load_bytes(SEED_OPERATION.as_bytes(), "a.yaml").unwrap();
+        let yaml = load_bytes(
+            b"openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths: {}\n",
+            "a.yaml",
+        )
+        .unwrap();
         let json = load_bytes(
             br#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}}"#,
             "a.json",
         )
         .unwrap();
-        assert_eq!(yaml.api, json.api);
+        assert_eq!(yaml.value, json.value);
         assert_eq!(yaml.sha256.len(), 64);
     }
 
@@ -213,20 +497,36 @@ mod tests {
     }
 
     #[test]
-    fn type_error_names_the_path() {
-        let text = "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      responses: 7\n";
-        let err = load_bytes(text.as_bytes(), "s.yaml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("at `paths./a.get.responses`: invalid type: integer `7`"),
-            "{err}"
+    fn big_integers_and_integer_keys_load() {
+        let doc = load_bytes(b"a: -9223372036854776000\nb:\n  200: ok\n", "x.yaml").unwrap();
+        assert!(doc.value["a"].as_f64().unwrap() < -9.2e18);
+        assert_eq!(doc.value["b"]["200"], "ok");
+    }
+
+    #[test]
+    fn nodes_are_located_by_path() {
+        let text = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      parameters:\n        - name: x\n        - name: y\n";
+        let doc = load_bytes(text.as_bytes(), "s.yaml").unwrap();
+        assert_eq!(doc.locate("paths./a.get"), Some((4, 5)));
+        assert_eq!(
+            doc.locate("paths./a.get.parameters[1]").map(|p| p.0),
+            Some(7)
         );
-        assert!(err.starts_with("s.yaml:6:"), "{err}");
+        assert_eq!(doc.locate("paths./a.get.parameters[1].name"), Some((7, 11)));
+        assert_eq!(
+            doc.locate("paths./a.get.parameters[1].missing")
+                .map(|p| p.0),
+            Some(7),
+            "nearest ancestor"
+        );
+    }
+
+    #[test]
+    fn typed_errors_name_the_path_and_position() {
         let text = "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n        '200': {content: 3}\n";
-        let err = load_bytes(text.as_bytes(), "s.yaml")
-            .unwrap_err()
-            .to_string();
+        let doc = load_bytes(text.as_bytes(), "s.yaml").unwrap();
+        let err = doc.to_openapi(&doc.value).unwrap_err().to_string();
+        assert!(err.starts_with("s.yaml:9:"), "{err}");
         assert!(
             err.contains("at `paths./a.get.responses.200.content`"),
             "{err}"
@@ -234,16 +534,7 @@ mod tests {
     }
 
     #[test]
-    fn json_error_is_located() {
-        let err = load_bytes(b"{\n  \"openapi\": 3\n}", "s.json")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("s.json:2:"), "{err}");
-        assert!(err.contains("`openapi`"), "{err}");
-    }
-
-    #[test]
-    fn non_utf8_and_empty_are_errors() {
+    fn non_utf8_empty_and_non_mappings_are_errors() {
         let err = load_bytes(b"openapi: \xff\n", "x.yaml")
             .unwrap_err()
             .to_string();
@@ -253,5 +544,28 @@ mod tests {
         );
         let err = load_bytes(b"  \n", "e.yaml").unwrap_err().to_string();
         assert!(err.contains("the file is empty"), "{err}");
+        let err = load_bytes(b"- a\n- b\n", "l.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("the document is a sequence, not a mapping"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_errors_not_crashes() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 {
+                "a".to_owned()
+            } else {
+                format!("b{}", i - 1)
+            };
+            bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(load_bytes(bomb.as_bytes(), "bomb.yaml").is_err());
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(load_bytes(deep.as_bytes(), "deep.yaml").is_err());
+        let deep_json = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(load_bytes(deep_json.as_bytes(), "deep.json").is_err());
     }
 }

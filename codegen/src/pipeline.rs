@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::{self, Config};
 use crate::format::Provenance;
 use crate::generate::{Hooks, Needs};
+use crate::normalize::{self, Change, LeftOut, Normalized};
 use crate::report::{self, Report};
 use crate::surface::{self, Surface};
 use crate::write::{FileReport, Mode, Status};
-use crate::{Error, format, generate, load, validate, write};
+use crate::{Error, format, generate, load, validate, walk, write};
 
 /// Path of the vendored spec, relative to the workspace root.
 pub const WORKSPACE_SPEC: &str = "spec/api-definition.yaml";
@@ -48,6 +50,8 @@ pub struct Target {
     pub layout: Layout,
     /// The command that regenerates the output, for the header.
     pub command: String,
+    /// `codegen.toml` to use; `None`: the one beside the spec, if any.
+    pub config: Option<PathBuf>,
 }
 
 impl Target {
@@ -61,6 +65,7 @@ impl Target {
             out_display: WORKSPACE_CLIENT_DIR.to_owned(),
             layout: Layout::Workspace,
             command: "cargo xtask generate".to_owned(),
+            config: None,
         }
     }
 
@@ -80,6 +85,7 @@ impl Target {
             layout: Layout::Standalone {
                 name: name.to_owned(),
             },
+            config: None,
         })
     }
 }
@@ -99,6 +105,10 @@ pub struct Outcome {
     pub crate_name: String,
     /// The crate's current version.
     pub crate_version: String,
+    /// What normalization rewrote.
+    pub changes: Vec<Change>,
+    /// Operations left out, with the reason.
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Outcome {
@@ -137,6 +147,10 @@ pub struct Rendered {
     pub types: usize,
     /// Which of `files` holds the Rust code.
     pub code_index: usize,
+    /// What normalization rewrote.
+    pub changes: Vec<Change>,
+    /// Operations left out, with the reason.
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Rendered {
@@ -153,8 +167,15 @@ impl Rendered {
 
 /// Everything up to writing: the files `target` should contain.
 pub fn render(target: &Target) -> Result<Rendered, Error> {
-    let spec = load::load_file(&target.spec, &target.spec_display)?;
-    let problems = validate::validate(&spec);
+    let doc = load::load_file(&target.spec, &target.spec_display)?;
+    let config = match &target.config {
+        Some(path) => config::load_file(path)?,
+        None => config::load_beside(&target.spec)?,
+    };
+    // Every problem at once: what no rewrite fixes, and what needs consent.
+    let mut problems = validate::validate(&doc);
+    let mut normalized = normalize::normalize(&doc, &config);
+    problems.append(&mut normalized.problems);
     if !problems.is_empty() {
         return Err(Error::Spec(problems));
     }
@@ -162,11 +183,11 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         Layout::Workspace => workspace_hooks(),
         Layout::Standalone { .. } => Hooks::default(),
     };
-    let generated = generate::generate(&spec, &hooks)?;
+    let generated = generate_resilient(&doc, &mut normalized, &config, &hooks)?;
     let provenance = Provenance {
         command: &target.command,
         spec_path: &target.spec_display,
-        spec_sha256: &spec.sha256,
+        spec_sha256: &doc.sha256,
     };
     let code = format::format(generated.tokens, &provenance)?;
     let (files, code_index) = match &target.layout {
@@ -187,7 +208,84 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         operations: generated.operations,
         types: generated.types,
         code_index,
+        changes: normalized.changes,
+        left_out: normalized.left_out,
     })
+}
+
+/// Generate; when progenitor fails, find the operations it fails on (each
+/// generated alone) and either name them or, with
+/// `lossy.drop_failing_operations`, leave them out and generate the rest.
+fn generate_resilient(
+    doc: &load::Document,
+    n: &mut Normalized,
+    config: &Config,
+    hooks: &Hooks,
+) -> Result<generate::Generated, Error> {
+    let api = doc.to_openapi(&n.value)?;
+    let first_error = match generate::generate(&api, &doc.display_path, hooks) {
+        Ok(generated) => return Ok(generated),
+        Err(e @ Error::Generate { .. }) => e,
+        Err(e) => return Err(e),
+    };
+    let culprits = failing_operations(doc, &n.value);
+    if culprits.is_empty() {
+        return Err(first_error);
+    }
+    if !config.lossy.drop_failing_operations {
+        return Err(Error::Spec(
+            culprits
+                .into_iter()
+                .map(|(op, message)| {
+                    doc.diagnostic(&op.at, format!("progenitor cannot generate this operation: {message}"))
+                        .operation(op.id.clone().unwrap_or_default())
+                        .hint("fix the operation, or set `lossy.drop_failing_operations = true` in codegen.toml to leave it out")
+                })
+                .collect(),
+        ));
+    }
+    for (op, message) in culprits {
+        n.change(
+            "failing",
+            format!("left out {}: {message}", op.id.as_deref().unwrap_or(&op.at)),
+        );
+        n.remove_operation(&op, message);
+    }
+    let api = doc.to_openapi(&n.value)?;
+    generate::generate(&api, &doc.display_path, hooks)
+}
+
+/// Each operation progenitor fails on when generating it alone (with only
+/// the component schemas it uses), with the error.
+fn failing_operations(
+    doc: &load::Document,
+    value: &serde_json::Value,
+) -> Vec<(walk::OpAt, String)> {
+    let mut out = Vec::new();
+    for op in walk::operations(value) {
+        let mut alone = value.clone();
+        if let Some(serde_json::Value::Object(paths)) = alone.get_mut("paths") {
+            let item = paths.get(&op.path).cloned().unwrap_or_default();
+            let mut only = serde_json::Map::new();
+            for (k, v) in item.as_object().into_iter().flatten() {
+                if k == &op.method || !walk::METHODS.contains(&k.as_str()) {
+                    only.insert(k.clone(), v.clone());
+                }
+            }
+            paths.clear();
+            paths.insert(op.path.clone(), serde_json::Value::Object(only));
+        }
+        normalize::prune_unused(&mut alone);
+        let result = doc
+            .to_openapi(&alone)
+            .and_then(|api| generate::generate(&api, &doc.display_path, &Hooks::default()));
+        match result {
+            Ok(_) => {}
+            Err(Error::Generate { message, .. }) => out.push((op, message)),
+            Err(e) => out.push((op, e.to_string())),
+        }
+    }
+    out
 }
 
 /// Generate `target` and write it (or check it, under [`Mode::Check`]).
@@ -218,6 +316,8 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
         report,
         crate_name,
         crate_version,
+        changes: rendered.changes,
+        left_out: rendered.left_out,
     })
 }
 

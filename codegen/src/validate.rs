@@ -1,185 +1,166 @@
-//! Stage 2, **validate**: find what progenitor would reject or panic on,
-//! before it runs, and report every problem at once with its location.
+//! Stage 2, **validate**: find what no rewrite can fix, before anything
+//! else runs, and report every problem at once with its location.
 //!
-//! Checks here are about the document's *shape*, which the type system of
-//! `openapiv3` does not enforce: the OpenAPI version, operationIds, and
-//! path templates versus path parameters.
+//! Checked here, on the document as written: the OpenAPI version, that
+//! operationIds exist and are unique, that every `$ref` is local, resolves
+//! and is not a cycle of references, and that schema `type`s are known.
+//! What *can* be fixed (OpenAPI 3.1 constructs, a renamed path parameter,
+//! and, with the user's consent, unsupported operations) is the job of
+//! [`crate::normalize`], which reports what it cannot fix in the same form.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+use serde_json::Value;
 
 use crate::Diagnostic;
-use crate::load::Spec;
+use crate::load::{Document, join_key};
+use crate::walk;
 
-/// Every problem found in `spec`, in document order. Empty means "go ahead".
-pub fn validate(spec: &Spec) -> Vec<Diagnostic> {
-    let file = spec.display_path.as_str();
-    let api = &spec.api;
+/// Types JSON Schema knows (`null` only in OpenAPI 3.1).
+const TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
+/// Every problem found in `doc`, in document order. Empty means "go ahead".
+pub fn validate(doc: &Document) -> Vec<Diagnostic> {
+    let root = &doc.value;
     let mut out = Vec::new();
 
-    if !api.openapi.trim().starts_with("3.0.") {
+    if root.get("swagger").is_some() {
         out.push(
-            Diagnostic::new(
-                file,
-                format!(
-                    "unsupported OpenAPI version `{}`: the generator reads OpenAPI 3.0.x",
-                    api.openapi
-                ),
-            )
-            .at("openapi")
-            .hint(
-                "convert the document to OpenAPI 3.0 (Swagger 2.0 documents need converting first)",
-            ),
+            doc.diagnostic("swagger", "Swagger 2.0 documents are not supported")
+                .hint("convert it to OpenAPI 3.0 first (e.g. with swagger2openapi)"),
         );
+    } else {
+        match root.get("openapi").and_then(Value::as_str) {
+            Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") => {}
+            Some(v) => out.push(
+                doc.diagnostic("openapi", format!("unsupported OpenAPI version `{v}`"))
+                    .hint("OpenAPI 3.0.x and 3.1.x are supported"),
+            ),
+            None => out.push(
+                doc.diagnostic("openapi", "no `openapi` version string")
+                    .hint("start the document with `openapi: 3.0.3`"),
+            ),
+        }
+    }
+    if let Some(paths) = root.get("paths")
+        && !paths.is_object()
+    {
+        out.push(doc.diagnostic(
+            "paths",
+            "`paths` must be a mapping of path templates to path items",
+        ));
     }
 
-    let mut seen_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for (path, item) in &api.paths.paths {
-        let item_path = format!("paths.{path}");
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { reference } => {
-                out.push(
-                    Diagnostic::new(file, format!("path item is a reference (`{reference}`)"))
-                        .at(item_path)
-                        .hint("inline the path item: the generator does not follow path-item references"),
-                );
-                continue;
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for op in walk::operations(root) {
+        match &op.id {
+            None => out.push(
+                doc.diagnostic(&op.at, "operation has no operationId")
+                    .hint("add `operationId: <unique-name>`: it becomes the Rust method name"),
+            ),
+            Some(id) => {
+                if let Some(first) = seen.get(id) {
+                    out.push(
+                        doc.diagnostic(
+                            &join_key(&op.at, "operationId"),
+                            format!("operationId `{id}` is already used at `{first}`"),
+                        )
+                        .operation(id.clone())
+                        .hint("operationIds must be unique: rename one of them"),
+                    );
+                } else {
+                    seen.insert(id.clone(), op.at.clone());
+                }
             }
-        };
-        let template_vars = template_variables(path);
-        for (method, op) in item.iter() {
-            let op_path = format!("{item_path}.{method}");
-            let op_name = op.operation_id.clone();
+        }
+        if let Some(Value::Object(item)) = root.get("paths").and_then(|p| p.get(&op.path))
+            && item.contains_key("$ref")
+        {
+            out.push(
+                doc.diagnostic(
+                    &join_key("paths", &op.path),
+                    "path items given by `$ref` are not supported",
+                )
+                .hint("inline the path item"),
+            );
+        }
+    }
 
-            match &op.operation_id {
-                None => out.push(
-                    Diagnostic::new(file, "operation has no operationId")
-                        .at(op_path.clone())
-                        .hint("add `operationId: <unique-name>`: it becomes the Rust method name"),
-                ),
-                Some(id) => {
-                    if let Some(first) = seen_ids.get(id.as_str()) {
-                        out.push(
-                            Diagnostic::new(
-                                file,
-                                format!("operationId `{id}` is already used at `{first}`"),
-                            )
-                            .at(format!("{op_path}.operationId"))
-                            .hint("operationIds must be unique: rename one of them"),
-                        );
-                    } else {
-                        seen_ids.insert(id, op_path.clone());
-                    }
-                }
-            }
-
-            // Path parameters: the path item's, overridden by the operation's.
-            let mut declared: BTreeMap<String, String> = BTreeMap::new();
-            let params = item
-                .parameters
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (format!("{item_path}.parameters[{i}]"), p))
-                .chain(
-                    op.parameters
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| (format!("{op_path}.parameters[{i}]"), p)),
-                );
-            for (at, param) in params {
-                match resolve_parameter(api, param) {
-                    Ok(Parameter::Path { parameter_data, .. }) => {
-                        declared.insert(parameter_data.name.clone(), at);
-                    }
-                    Ok(_) => {}
-                    Err(message) => {
-                        let mut d = Diagnostic::new(file, message).at(at).hint(
-                            "point `$ref` at an entry of `components.parameters` in this file",
-                        );
-                        if let Some(id) = &op_name {
-                            d = d.operation(id.clone());
-                        }
-                        out.push(d);
-                    }
-                }
-            }
-            for var in &template_vars {
-                if !declared.contains_key(var) {
-                    let mut d = Diagnostic::new(
-                        file,
-                        format!("the path template uses `{{{var}}}` but no path parameter is named `{var}`"),
-                    )
-                    .at(format!("{op_path}.parameters"))
-                    .hint(format!(
-                        "add a parameter `{{name: {var}, in: path, required: true}}`, or rename the existing path parameter to `{var}`"
-                    ));
-                    if let Some(id) = &op_name {
-                        d = d.operation(id.clone());
-                    }
-                    out.push(d);
-                }
-            }
-            for (name, at) in &declared {
-                if !template_vars.contains(name) {
-                    let mut d = Diagnostic::new(
-                        file,
-                        format!(
-                            "path parameter `{name}` does not appear in the path template `{path}`"
-                        ),
-                    )
-                    .at(at.clone())
-                    .hint(format!(
-                        "add `{{{name}}}` to the path, or change the parameter's `in`"
-                    ));
-                    if let Some(id) = &op_name {
-                        d = d.operation(id.clone());
-                    }
-                    out.push(d);
-                }
-            }
+    // References: local, resolvable, not a cycle of references.
+    let mut refs = Vec::new();
+    walk::visit(root, "", &mut |path, v| {
+        if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+            refs.push((path.to_owned(), r.to_owned()));
+        }
+        if let (Some(Value::Object(_)), true) = (Some(v), path.contains("schema")) {
+            check_type(doc, path, v, &mut out);
+        }
+    });
+    for (path, r) in &refs {
+        let at = join_key(path, "$ref");
+        if !r.starts_with('#') {
+            out.push(
+                doc.diagnostic(&at, format!("external reference `{r}` is not supported"))
+                    .hint("bundle the spec into one file first (e.g. `redocly bundle`)"),
+            );
+        } else if walk::resolve(root, r).is_none() {
+            out.push(
+                doc.diagnostic(&at, format!("reference `{r}` does not resolve"))
+                    .hint("point it at an existing entry, e.g. `#/components/schemas/<Name>`"),
+            );
+        } else if let Some(cycle) = ref_cycle(root, r) {
+            out.push(doc.diagnostic(&at, format!("reference cycle: {}", cycle.join(" -> ")))
+                .hint("a schema must not be only a reference to itself; give one of them a definition"));
         }
     }
     out
 }
 
-/// The `{name}` variables of a path template, e.g. `/a/{id}` -> `{"id"}`.
-pub fn template_variables(path: &str) -> BTreeSet<String> {
-    let mut vars = BTreeSet::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                vars.insert(after[..close].to_owned());
-                rest = &after[close + 1..];
-            }
-            None => break,
+/// A chain of pure references that comes back to where it started.
+fn ref_cycle(root: &Value, start: &str) -> Option<Vec<String>> {
+    let mut chain = vec![start.to_owned()];
+    let mut seen = BTreeSet::from([start.to_owned()]);
+    let mut current = walk::resolve(root, start)?;
+    while let Some(next) = current.get("$ref").and_then(Value::as_str) {
+        chain.push(next.to_owned());
+        if !seen.insert(next.to_owned()) {
+            return Some(chain);
         }
+        current = walk::resolve(root, next)?;
     }
-    vars
+    None
 }
 
-/// Follow a local `#/components/parameters/...` reference.
-fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    param: &'a ReferenceOr<Parameter>,
-) -> Result<&'a Parameter, String> {
-    match param {
-        ReferenceOr::Item(p) => Ok(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix("#/components/parameters/")
-                .ok_or_else(|| format!("unsupported parameter reference `{reference}`"))?;
-            match api.components.as_ref().and_then(|c| c.parameters.get(name)) {
-                Some(ReferenceOr::Item(p)) => Ok(p),
-                Some(ReferenceOr::Reference { reference: inner }) => Err(format!(
-                    "parameter reference `{reference}` points at another reference (`{inner}`)"
-                )),
-                None => Err(format!("unresolved parameter reference `{reference}`")),
-            }
+fn check_type(doc: &Document, path: &str, v: &Value, out: &mut Vec<Diagnostic>) {
+    // Only schema objects: those under a `schema`/`schemas` key carry `type`
+    // as a keyword, not as a property name (properties live in `properties`).
+    if path.ends_with(".properties")
+        || [".example", ".default", ".enum", ".const", ".x-"]
+            .iter()
+            .any(|k| path.contains(k))
+    {
+        return;
+    }
+    let bad = match v.get("type") {
+        None => None,
+        Some(Value::String(t)) if TYPES.contains(&t.as_str()) => None,
+        Some(Value::Array(ts))
+            if ts
+                .iter()
+                .all(|t| t.as_str().is_some_and(|t| TYPES.contains(&t))) =>
+        {
+            None
         }
+        Some(Value::Object(_)) => None, // a property named `type` in an example or a map
+        Some(other) => Some(other.to_string()),
+    };
+    if let Some(t) = bad {
+        out.push(
+            doc.diagnostic(&join_key(path, "type"), format!("unknown schema type {t}"))
+                .hint("use one of string, number, integer, boolean, array, object"),
+        );
     }
 }
 
@@ -189,63 +170,55 @@ mod tests {
     use crate::load::load_bytes;
 
     fn diagnostics(yaml: &str) -> Vec<String> {
-        let spec = load_bytes(yaml.as_bytes(), "s.yaml").unwrap();
-        validate(&spec).iter().map(ToString::to_string).collect()
+        let doc = load_bytes(yaml.as_bytes(), "s.yaml").unwrap();
+        validate(&doc).iter().map(ToString::to_string).collect()
     }
 
     const HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
 
     #[test]
-    fn template_variables_are_found() {
-        let vars = template_variables("/a/{x}/b/{y_z}");
-        assert_eq!(vars.into_iter().collect::<Vec<_>>(), ["x", "y_z"]);
-    }
-
-    #[test]
-    fn reports_every_problem_with_its_path() {
+    fn reports_every_problem_located() {
         let yaml = format!(
-            "{HEAD}paths:\n  /c/{{certificate_id}}:\n    get:\n      operationId: get-cert\n      parameters:\n        - {{name: cert_id, in: path, required: true, schema: {{type: string}}}}\n      responses: {{}}\n  /d:\n    get:\n      responses: {{}}\n    post:\n      operationId: get-cert\n      responses: {{}}\n"
+            "{HEAD}paths:\n  /a:\n    get:\n      responses: {{}}\n    post:\n      operationId: x\n      responses: {{}}\n  /b:\n    get:\n      operationId: x\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Missing'}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    C: {{type: strin}}\n    D: {{$ref: 'other.yaml#/D'}}\n"
         );
         let found = diagnostics(&yaml);
-        assert_eq!(found.len(), 4, "{found:#?}");
+        let expect = [
+            "s.yaml:5:5: at `paths./a.get`: operation has no operationId",
+            "s.yaml:12:7: at `paths./b.get.operationId` (operation `x`): operationId `x` is already used at `paths./a.post`",
+            "reference `#/components/schemas/Missing` does not resolve",
+            "reference cycle: #/components/schemas/B -> #/components/schemas/A -> #/components/schemas/B",
+            "s.yaml:23:9: at `components.schemas.C.type`: unknown schema type \"strin\"",
+            "external reference `other.yaml#/D` is not supported",
+        ];
+        for e in expect {
+            assert!(
+                found.iter().any(|f| f.contains(e)),
+                "missing {e:?} in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_swagger_and_unknown_versions() {
+        let found = diagnostics("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(
-            found
-                .iter()
-                .any(|d| d.contains("`{certificate_id}` but no path parameter")
-                    && d.contains("(operation `get-cert`)"))
+            found[0].contains("Swagger 2.0 documents are not supported"),
+            "{found:?}"
         );
-        assert!(found.iter().any(
-            |d| d.contains("at `paths./c/{certificate_id}.get.parameters[0]`")
-                && d.contains("`cert_id` does not appear")
-        ));
+        let found = diagnostics("openapi: 4.0.0\npaths: {}\n");
         assert!(
-            found
-                .iter()
-                .any(|d| d.contains("at `paths./d.get`") && d.contains("no operationId"))
-        );
-        assert!(
-            found
-                .iter()
-                .any(|d| d.contains("operationId `get-cert` is already used"))
+            found[0].starts_with("s.yaml:1:1: at `openapi`: unsupported OpenAPI version `4.0.0`"),
+            "{found:?}"
         );
     }
 
     #[test]
-    fn rejects_other_versions() {
-        let found = diagnostics("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
-        assert_eq!(found.len(), 1);
-        assert!(
-            found[0].contains("unsupported OpenAPI version `3.1.0`"),
-            "{}",
-            found[0]
-        );
-    }
-
-    #[test]
-    fn follows_parameter_references() {
-        let yaml = format!(
-            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: a\n      parameters: [{{$ref: '#/components/parameters/Id'}}]\n      responses: {{}}\ncomponents:\n  parameters:\n    Id: {{name: id, in: path, required: true, schema: {{type: string}}}}\n"
-        );
-        assert_eq!(diagnostics(&yaml), Vec::<String>::new());
+    fn the_seed_spec_is_valid() {
+        let doc = crate::load::load_file(
+            &crate::pipeline::workspace_root().join(crate::pipeline::WORKSPACE_SPEC),
+            "seed",
+        )
+        .unwrap();
+        assert_eq!(validate(&doc), Vec::new());
     }
 }

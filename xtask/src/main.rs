@@ -41,6 +41,9 @@ enum Command {
         /// Name of the standalone crate [default: the --out directory's name].
         #[arg(long, requires = "spec", value_name = "CRATE")]
         name: Option<String>,
+        /// Settings file [default: codegen.toml beside the spec, if present].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Report how a spec change affects the client's API (breaking or
     /// additive), writing nothing. Without options: the checked-in client vs
@@ -63,7 +66,8 @@ fn main() -> ExitCode {
             spec,
             out,
             name,
-        } => generate(check, spec, out, name),
+            config,
+        } => generate(check, spec, out, name, config),
         Command::Diff { base, old_spec } => diff(base, old_spec),
     }
 }
@@ -125,8 +129,9 @@ fn generate(
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
+    config: Option<PathBuf>,
 ) -> ExitCode {
-    let target = match (spec, out) {
+    let mut target = match (spec, out) {
         (Some(spec), Some(out)) => {
             let name = name.unwrap_or_else(|| {
                 out.file_name()
@@ -140,6 +145,7 @@ fn generate(
         }
         _ => Target::workspace(&pipeline::workspace_root()),
     };
+    target.config = config;
     let mode = if check { Mode::Check } else { Mode::Write };
     match pipeline::run(&target, mode) {
         Ok(outcome) => report(&target, &outcome, mode),
@@ -162,6 +168,18 @@ fn report(target: &Target, outcome: &Outcome, mode: Mode) -> ExitCode {
             file.path.display(),
             file.lines
         );
+    }
+    if !outcome.changes.is_empty() {
+        println!("normalized ({} rewrites):", outcome.changes.len());
+        for c in &outcome.changes {
+            println!("  {:<22} {}", c.step, c.what);
+        }
+    }
+    if !outcome.left_out.is_empty() {
+        println!("left out ({} operations):", outcome.left_out.len());
+        for l in &outcome.left_out {
+            println!("  {}: {}", l.operation, l.reason);
+        }
     }
     println!(
         "{}: {} operations, {} types, {} lines{}",

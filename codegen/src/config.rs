@@ -1,0 +1,128 @@
+//! The optional `codegen.toml` beside a spec: which operations to generate,
+//! and which lossy rewrites the user allows.
+//!
+//! ```toml
+//! [select]                      # all optional; empty means "everything"
+//! tags = ["Projects"]           # keep operations with any of these tags
+//! path_prefixes = ["/organization/"]
+//! operations = ["delete-project-api-key"]   # operationIds to keep
+//! exclude_operations = []                   # operationIds to leave out
+//! prune_components = true       # drop schemas no kept operation uses
+//!
+//! [lossy]                       # each off by default; each change is reported
+//! drop_unsupported_operations = true  # multipart bodies, cookie/deepObject parameters, ...
+//! drop_invalid_defaults = true        # defaults that do not match their schema
+//! collapse_types = true               # one request body type, one success and one error type per operation
+//! drop_failing_operations = true      # operations progenitor fails or panics on
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::{Diagnostic, Error};
+
+/// The file name looked for beside the spec.
+pub const FILE_NAME: &str = "codegen.toml";
+
+/// Settings from `codegen.toml` (all default to off / everything).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Which operations to generate.
+    pub select: Select,
+    /// Which information-losing rewrites are allowed.
+    pub lossy: Lossy,
+}
+
+/// Operation selection.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Select {
+    /// Keep operations carrying any of these tags.
+    pub tags: Vec<String>,
+    /// Keep operations whose path starts with any of these.
+    pub path_prefixes: Vec<String>,
+    /// Keep these operationIds.
+    pub operations: Vec<String>,
+    /// Leave these operationIds out.
+    pub exclude_operations: Vec<String>,
+    /// Drop component schemas that no kept operation uses.
+    pub prune_components: bool,
+}
+
+/// Opt-ins for rewrites that lose information.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Lossy {
+    /// Leave out operations using what progenitor cannot generate.
+    pub drop_unsupported_operations: bool,
+    /// Remove `default`s that do not match their schema.
+    pub drop_invalid_defaults: bool,
+    /// Keep one request body media type, and one success and one error
+    /// response type, per operation.
+    pub collapse_types: bool,
+    /// Leave out operations progenitor fails or panics on.
+    pub drop_failing_operations: bool,
+}
+
+impl Select {
+    /// Whether any selection is configured.
+    pub fn is_active(&self) -> bool {
+        !(self.tags.is_empty() && self.path_prefixes.is_empty() && self.operations.is_empty())
+    }
+}
+
+/// Read `codegen.toml` from `dir` if it exists; defaults otherwise.
+pub fn load_beside(spec: &Path) -> Result<Config, Error> {
+    let dir = spec.parent().unwrap_or(Path::new("."));
+    let path = dir.join(FILE_NAME);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, &path.to_string_lossy()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Read a config file named explicitly (`--config`).
+pub fn load_file(path: &Path) -> Result<Config, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse(&text, &path.to_string_lossy())
+}
+
+/// Parse a config, reporting errors with their position.
+pub fn parse(text: &str, file: &str) -> Result<Config, Error> {
+    toml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::new(file, e.message().to_owned());
+        if let Some(span) = e.span() {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            d = d.located(line, column);
+        }
+        Error::Spec(vec![
+            d.hint("see the keys documented in ARCHITECTURE.md (Configuration)"),
+        ])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects_unknown_keys_with_position() {
+        let c = parse(
+            "[select]\ntags = [\"Projects\"]\n[lossy]\ncollapse_types = true\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.select.tags, ["Projects"]);
+        assert!(c.lossy.collapse_types && !c.lossy.drop_invalid_defaults);
+        let err = parse("[lossy]\ncollapse_type = true\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:1:"), "{err}");
+        assert!(err.contains("collapse_type"), "{err}");
+    }
+}
