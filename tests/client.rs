@@ -48,6 +48,17 @@ async fn delete(
     }
 }
 
+/// A server answering every DELETE with the documented 200.
+async fn ok_server() -> MockServer {
+    let server = MockServer::start().await;
+    respond_always(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"),
+    )
+    .await;
+    server
+}
+
 async fn respond_always(server: &MockServer, response: ResponseTemplate) {
     Mock::given(method("DELETE"))
         .respond_with(response)
@@ -61,12 +72,7 @@ async fn received(server: &MockServer) -> Vec<Request> {
 
 #[tokio::test]
 async fn sends_exactly_the_documented_request() {
-    let server = MockServer::start().await;
-    respond_always(
-        &server,
-        ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"),
-    )
-    .await;
+    let server = ok_server().await;
 
     let deleted = delete(&client(&server), "proj_1", "key_1").await.unwrap();
     assert_eq!(deleted.id, "key_abc");
@@ -96,12 +102,7 @@ async fn sends_exactly_the_documented_request() {
 
 #[tokio::test]
 async fn api_version_header_only_on_request() {
-    let server = MockServer::start().await;
-    respond_always(
-        &server,
-        ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"),
-    )
-    .await;
+    let server = ok_server().await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(server.uri())
@@ -120,12 +121,7 @@ async fn api_version_header_only_on_request() {
 
 #[tokio::test]
 async fn base_url_path_prefix_is_kept() {
-    let server = MockServer::start().await;
-    respond_always(
-        &server,
-        ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"),
-    )
-    .await;
+    let server = ok_server().await;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(format!("{}/v1/", server.uri()))
@@ -140,12 +136,7 @@ async fn base_url_path_prefix_is_kept() {
 
 #[tokio::test]
 async fn path_parameters_cannot_change_the_path() {
-    let server = MockServer::start().await;
-    respond_always(
-        &server,
-        ResponseTemplate::new(200).set_body_raw(OK_BODY, "application/json"),
-    )
-    .await;
+    let server = ok_server().await;
     let client = client(&server);
     let tricky = [
         "a/b", "../x", "a?b=c", "a#frag", "100%", "a b", "ключ", "é/../..",

@@ -139,13 +139,10 @@ fn vendored_spec_is_the_seed_page_yaml() {
     let root = workspace_root();
     let seed = root.join("../shared/seeds/000_7adae01b88f18c3d.txt");
     let Ok(page) = std::fs::read(&seed) else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{} is missing under CI=true", seed.display());
-        }
-        eprintln!(
-            "skipped: {} not found (it ships beside the repo, not in it)",
+        workspace_tests::skip(&format!(
+            "{} not found (it ships beside the repo, not in it)",
             seed.display()
-        );
+        ));
         return;
     };
     let open = find(&page, b"````yaml").expect("opening fence");

@@ -20,7 +20,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 use openapiv3::{OpenAPI, ReferenceOr};
-use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use syn::visit_mut::VisitMut;
 
@@ -42,10 +41,10 @@ pub struct Needs {
 }
 
 /// The generator's output, before formatting.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Generated {
-    /// The client code.
-    pub tokens: TokenStream,
+    /// The client code, parsed (so later stages need not parse it again).
+    pub file: syn::File,
     /// Operations generated (one client method each).
     pub operations: usize,
     /// Types generated from schemas and inline definitions.
@@ -118,7 +117,7 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
         futures: generator.uses_futures(),
     };
     Ok(Generated {
-        tokens: quote::ToTokens::into_token_stream(file),
+        file,
         operations: count_operations(api),
         types: type_space.iter_types().count(),
         needs,

@@ -378,9 +378,10 @@ fn integer_range(n: &mut Normalized) {
 
 /// `path-parameter-names`: rename a lone mismatched path parameter.
 fn path_parameter_names(n: &mut Normalized, doc: &Document) {
+    // One snapshot to read from: each rewrite touches only its operation.
+    let root = n.value.clone();
     for op in walk::operations(&n.value) {
         let vars = template_variables(&op.path);
-        let root = n.value.clone();
         let Some(o) = walk::operation(&root, &op) else {
             continue;
         };
@@ -647,8 +648,9 @@ fn response_kind(root: &Value, response: &Value) -> String {
 fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
     let allowed = config.lossy.collapse_types;
     let hint = "set `lossy.collapse_types = true` in codegen.toml to keep one type (the JSON one, or the first)";
+    // One snapshot to read from: each rewrite touches only its operation.
+    let root = n.value.clone();
     for op in walk::operations(&n.value) {
-        let root = n.value.clone();
         let Some(o) = walk::operation(&root, &op) else {
             continue;
         };

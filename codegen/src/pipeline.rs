@@ -69,6 +69,15 @@ impl Target {
         }
     }
 
+    /// Use this `codegen.toml` instead of the one beside the spec (recorded
+    /// in the command of the generated header).
+    pub fn with_config(mut self, config: &Path) -> Self {
+        self.command
+            .push_str(&format!(" --config {}", display_name(config)));
+        self.config = Some(config.to_owned());
+        self
+    }
+
     /// A standalone crate named `name` in `out_dir`, from any spec.
     pub fn standalone(spec: &Path, out_dir: &Path, name: &str) -> Result<Self, Error> {
         validate_crate_name(name)?;
@@ -147,6 +156,8 @@ pub struct Rendered {
     pub types: usize,
     /// Which of `files` holds the Rust code.
     pub code_index: usize,
+    /// The public API of that code.
+    pub surface: Surface,
     /// What normalization rewrote.
     pub changes: Vec<Change>,
     /// Operations left out, with the reason.
@@ -189,7 +200,8 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         spec_path: &target.spec_display,
         spec_sha256: &doc.sha256,
     };
-    let code = format::format(generated.tokens, &provenance)?;
+    let surface = surface::extract_file(&generated.file);
+    let code = format::format(&generated.file, &provenance);
     let (files, code_index) = match &target.layout {
         Layout::Workspace => (vec![(PathBuf::from(WORKSPACE_GENERATED_FILE), code)], 0),
         Layout::Standalone { name } => (
@@ -208,6 +220,7 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         operations: generated.operations,
         types: generated.types,
         code_index,
+        surface,
         changes: normalized.changes,
         left_out: normalized.left_out,
     })
@@ -299,10 +312,7 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
             // Old code we cannot parse (hand-edited, say) has no surface to compare.
             surface::extract(&old)
                 .ok()
-                .map(|old| -> Result<Report, Error> {
-                    Ok(report::compare(&old, &surface::extract(rendered.code())?))
-                })
-                .transpose()?
+                .map(|old| report::compare(&old, &rendered.surface))
         }
         Some(_) => Some(Report::default()),
         None => None,
@@ -323,7 +333,7 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
 
 /// The public API `target`'s spec produces (nothing is written).
 pub fn surface_of(target: &Target) -> Result<Surface, Error> {
-    surface::extract(render(target)?.code())
+    Ok(render(target)?.surface)
 }
 
 /// The reviewers' listing of the API `target`'s spec produces.

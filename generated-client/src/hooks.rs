@@ -113,20 +113,52 @@ fn check_path(baseurl: &str, request: &Request, info: &OperationInfo) -> Result<
         .map(|u| u.path().trim_end_matches('/').to_owned())
         .unwrap_or_default();
     let path = request.url().path();
-    let rest = path.strip_prefix(base_path.as_str()).unwrap_or("");
-    let actual: Vec<&str> = rest.split('/').collect();
-    let expected: Vec<&str> = template.split('/').collect();
-    let same_shape = path.starts_with(base_path.as_str())
-        && actual.len() == expected.len()
-        && actual.iter().zip(&expected).all(|(a, e)| {
-            (e.starts_with('{') && !a.is_empty() && *a != "." && *a != "..") || a == e
-        });
-    if same_shape {
+    if same_shape(&base_path, path, template) {
         Ok(())
     } else {
         Err(format!(
             "a path parameter of `{}` would change the request path (`{template}` became `{path}`): `.`, `..` and empty values are not allowed",
             info.operation_id
         ))
+    }
+}
+
+/// Whether `path` (a request URL's path) is `template` under `base_path`,
+/// each `{variable}` filled by one non-empty segment other than `.`/`..`.
+fn same_shape(base_path: &str, path: &str, template: &str) -> bool {
+    let Some(rest) = path.strip_prefix(base_path) else {
+        return false;
+    };
+    // A template may carry a fixed query (`/responses?beta=true`).
+    let template = template.split('?').next().unwrap_or(template);
+    let actual: Vec<&str> = rest.split('/').collect();
+    let expected: Vec<&str> = template.split('/').collect();
+    actual.len() == expected.len()
+        && actual.iter().zip(&expected).all(|(a, e)| {
+            (e.starts_with('{') && !a.is_empty() && *a != "." && *a != "..") || a == e
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_shape;
+
+    #[test]
+    fn path_shapes() {
+        let t = "/organization/projects/{project_id}/api_keys/{key_id}";
+        assert!(same_shape("", "/organization/projects/p/api_keys/k", t));
+        assert!(same_shape(
+            "/v1",
+            "/v1/organization/projects/p%2Fx/api_keys/k",
+            t
+        ));
+        assert!(!same_shape("/v1", "/organization/projects/p/api_keys/k", t));
+        assert!(!same_shape("", "/organization/api_keys/k", t));
+        assert!(!same_shape("", "/organization/projects//api_keys/k", t));
+        assert!(same_shape(
+            "",
+            "/responses/r1/cancel",
+            "/responses/{response_id}/cancel?beta=true"
+        ));
     }
 }

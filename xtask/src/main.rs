@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod bench;
 use codegen::pipeline::{self, Baseline, Target};
 use codegen::write::Status;
 use codegen::{Mode, Outcome};
@@ -45,6 +47,17 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
     },
+    /// Run the benchmarks: criterion (`cargo bench`), then whole-process
+    /// timings of `cargo xtask generate --check` (and `cargo progenitor` when
+    /// installed), and peak memory on the largest spec. See BENCHMARKS.md.
+    Bench {
+        /// Skip `cargo bench`; only the whole-process measurements.
+        #[arg(long)]
+        no_criterion: bool,
+        /// Runs per whole-process measurement.
+        #[arg(long, default_value_t = 11)]
+        runs: usize,
+    },
     /// Report how a spec change affects the client's API (breaking or
     /// additive), writing nothing. Without options: the checked-in client vs
     /// what spec/api-definition.yaml generates now.
@@ -69,6 +82,7 @@ fn main() -> ExitCode {
             config,
         } => generate(check, spec, out, name, config),
         Command::Diff { base, old_spec } => diff(base, old_spec),
+        Command::Bench { no_criterion, runs } => bench::run(!no_criterion, runs),
     }
 }
 
@@ -145,7 +159,9 @@ fn generate(
         }
         _ => Target::workspace(&pipeline::workspace_root()),
     };
-    target.config = config;
+    if let Some(config) = &config {
+        target = target.with_config(config);
+    }
     let mode = if check { Mode::Check } else { Mode::Write };
     match pipeline::run(&target, mode) {
         Ok(outcome) => report(&target, &outcome, mode),
