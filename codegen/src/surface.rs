@@ -113,7 +113,9 @@ pub fn extract_file(file: &syn::File) -> Surface {
 
     // builder struct name -> client method name
     let mut builders: BTreeMap<String, String> = BTreeMap::new();
-    let mut builder_items: Vec<&syn::Item> = Vec::new();
+    // builder struct name -> its inherent impl blocks (indexed once: a
+    // lookup per operation would make extraction quadratic)
+    let mut builder_impls: BTreeMap<String, Vec<&syn::ItemImpl>> = BTreeMap::new();
 
     for item in &file.items {
         match item {
@@ -141,8 +143,15 @@ pub fn extract_file(file: &syn::File) -> Surface {
                 }
             }
             syn::Item::Mod(m) if m.ident == "builder" => {
-                if let Some((_, items)) = &m.content {
-                    builder_items.extend(items.iter());
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    if let syn::Item::Impl(imp) = it
+                        && imp.trait_.is_none()
+                    {
+                        builder_impls
+                            .entry(type_name(&imp.self_ty))
+                            .or_default()
+                            .push(imp);
+                    }
                 }
             }
             _ => {}
@@ -150,20 +159,20 @@ pub fn extract_file(file: &syn::File) -> Surface {
     }
 
     for (builder, method) in builders {
-        let op = operation(&builder_items, &builder);
+        let impls = builder_impls
+            .get(&builder)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let op = operation(impls);
         surface.operations.insert(method, op);
     }
     surface
 }
 
-fn operation(items: &[&syn::Item], builder: &str) -> Operation {
+fn operation(impls: &[&syn::ItemImpl]) -> Operation {
     let mut op = Operation::default();
     let mut required: BTreeMap<String, bool> = BTreeMap::new();
-    for item in items {
-        let syn::Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || type_name(&imp.self_ty) != builder {
-            continue;
-        }
+    for imp in impls {
         for it in &imp.items {
             let syn::ImplItem::Fn(f) = it else { continue };
             let name = f.sig.ident.to_string();
