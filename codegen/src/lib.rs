@@ -2,14 +2,19 @@
 //!
 //! Each stage is one module, run in this order (see `ARCHITECTURE.md`):
 //!
-//! | stage    | module        | in -> out                                        |
-//! |----------|---------------|--------------------------------------------------|
-//! | load     | [`load`]      | file -> [`load::Spec`] (bytes, SHA-256, OpenAPI)  |
-//! | validate | [`validate`]  | OpenAPI -> every problem, located                |
-//! | generate | [`generate`]  | OpenAPI -> token stream (progenitor)             |
-//! | format   | [`format`]    | tokens -> Rust source with `@generated` header   |
-//! | write    | [`write`]     | source -> files on disk, or drift under `--check`|
-//! | surface  | [`surface`]   | generated code -> public API model and listing   |
+//! | stage     | module          | in -> out                                                  |
+//! |-----------|-----------------|------------------------------------------------------------|
+//! | load      | [`load`]        | file -> [`load::Document`] (JSON value, SHA-256, positions) |
+//! | validate  | [`validate`]    | document -> every unfixable problem, located               |
+//! | normalize | [`normalize`]   | document -> document progenitor takes, changes reported    |
+//! | generate  | [`generate`]    | `openapiv3::OpenAPI` -> `syn::File` (progenitor)           |
+//! | format    | [`format`]      | `syn::File` -> Rust source with `@generated` header        |
+//! | write     | [`write`]       | source -> files on disk, or drift under `--check`          |
+//! | surface   | [`surface`]     | generated code -> public API model and listing             |
+//! | report    | [`report`]      | two surfaces -> breaking / additive / patch changes        |
+//!
+//! Shared: [`diagnostic`] (located one-line errors), [`config`]
+//! (`codegen.toml`), [`walk`] (operations, `$ref`s, schemas of a document).
 //!
 //! [`pipeline`] strings the stages together; the `xtask` binary and the
 //! workspace tests both call it, so there is exactly one way to generate.
