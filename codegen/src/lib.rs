@@ -8,8 +8,8 @@
 //! | validate  | [`validate`]    | document -> every unfixable problem, located               |
 //! | normalize | [`normalize`]   | document -> document progenitor takes, changes reported    |
 //! | generate  | [`generate`]    | `openapiv3::OpenAPI` -> `syn::File` (progenitor)           |
-//! | format    | [`format`]      | `syn::File` -> Rust source with `@generated` header        |
-//! | write     | [`write`]       | source -> files on disk, or drift under `--check`          |
+//! | format    | [`format`](mod@format) | `syn::File` -> Rust source with `@generated` header        |
+//! | write     | [`write`](mod@write)   | source -> files on disk, or drift under `--check`          |
 //! | surface   | [`surface`]     | generated code -> public API model and listing             |
 //! | report    | [`report`]      | two surfaces -> breaking / additive / patch changes        |
 //!
