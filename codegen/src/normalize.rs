@@ -5,9 +5,9 @@
 //!
 //! | step | rewrite |
 //! |---|---|
-//! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3`; `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
+//! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
-//! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match |
+//! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
 //! [`crate::config`]); otherwise what they would fix is reported as an
@@ -172,11 +172,16 @@ fn openapi_31(n: &mut Normalized) {
         .get("openapi")
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("3.1."));
-    if !is_31 {
-        return;
+    // JSON Schema 2020-12 constructs also turn up in documents that say
+    // 3.0 (the OpenAI 3.0.0 spec has `type: "null"`): the schema rewrites run
+    // for every document; the version and top-level keys only for 3.1.
+    if is_31 {
+        n.value["openapi"] = json!("3.0.3");
     }
-    n.value["openapi"] = json!("3.0.3");
-    for key in ["webhooks", "jsonSchemaDialect"] {
+    for key in ["webhooks", "jsonSchemaDialect"]
+        .into_iter()
+        .filter(|_| is_31)
+    {
         if n.value
             .as_object_mut()
             .and_then(|m| m.shift_remove(key))
@@ -281,7 +286,14 @@ fn openapi_31(n: &mut Normalized) {
         .map(|(k, v)| format!("{v} {k}"))
         .collect::<Vec<_>>()
         .join(", ");
-    n.change("openapi-3.1", format!("3.1.x -> 3.0.3 ({summary})"));
+    if is_31 {
+        n.change("openapi-3.1", format!("3.1.x -> 3.0.3 ({summary})"));
+    } else if !counts.is_empty() {
+        n.change(
+            "openapi-3.1",
+            format!("OpenAPI 3.1 schema constructs rewritten for 3.0 ({summary})"),
+        );
+    }
 }
 
 /// `nullable-components`: a component schema that is itself nullable makes
@@ -433,6 +445,26 @@ fn path_parameter_names(n: &mut Normalized, doc: &Document) {
                         op_name(&op)
                     ),
                 );
+            }
+            // Variables with no parameter at all (the spec forgot them): a
+            // path segment is a string, so declare each as a required string.
+            (missing, []) => {
+                if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+                    let params = o
+                        .as_object_mut()
+                        .map(|m| m.entry("parameters").or_insert_with(|| json!([])));
+                    if let Some(Value::Array(params)) = params {
+                        for var in missing {
+                            params.push(json!({"name": var, "in": "path", "required": true, "schema": {"type": "string"}}));
+                        }
+                    }
+                }
+                let names = missing
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                n.change("path-parameter-names", format!("{}: declared path parameter(s) {names} (string), used by the path template but not declared", op_name(&op)));
             }
             (missing, extra) => {
                 for var in missing {
@@ -971,6 +1003,19 @@ mod tests {
         assert_eq!(
             n.changes[0].what,
             "get-cert: parameter `cert_id` renamed to `certificate_id` to match the path template"
+        );
+    }
+
+    #[test]
+    fn undeclared_path_variables_are_declared_as_strings() {
+        let n = run(
+            "openapi: 3.0.0\npaths:\n  /c/{certificate_id}:\n    delete:\n      operationId: deleteCertificate\n      responses: {}\n",
+            &Config::default(),
+        );
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        assert_eq!(
+            n.value["paths"]["/c/{certificate_id}"]["delete"]["parameters"],
+            json!([{"name": "certificate_id", "in": "path", "required": true, "schema": {"type": "string"}}])
         );
     }
 
