@@ -92,11 +92,22 @@ fn benches(c: &mut Criterion) {
     let doc = codegen::load::load_file(big, "synthetic-1000").unwrap();
     let normalized = codegen::normalize::normalize(&doc, &config);
     let mut stages = c.benchmark_group("stages-1000");
-    stages.sample_size(10).warm_up_time(Duration::from_millis(200)).measurement_time(Duration::from_secs(2));
-    stages.bench_function("load", |b| b.iter(|| black_box(codegen::load::load_file(big, "s").unwrap())));
-    stages.bench_function("validate", |b| b.iter(|| black_box(codegen::validate::validate(&doc))));
-    stages.bench_function("normalize", |b| b.iter(|| black_box(codegen::normalize::normalize(&doc, &config))));
-    stages.bench_function("to-openapi", |b| b.iter(|| black_box(doc.to_openapi(&normalized.value).unwrap())));
+    stages
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(2));
+    stages.bench_function("load", |b| {
+        b.iter(|| black_box(codegen::load::load_file(big, "s").unwrap()))
+    });
+    stages.bench_function("validate", |b| {
+        b.iter(|| black_box(codegen::validate::validate(&doc)))
+    });
+    stages.bench_function("normalize", |b| {
+        b.iter(|| black_box(codegen::normalize::normalize(&doc, &config)))
+    });
+    stages.bench_function("to-openapi", |b| {
+        b.iter(|| black_box(doc.to_openapi(&normalized.value).unwrap()))
+    });
     stages.finish();
 
     // The whole OpenAI API, when ../shared/specs is beside the checkout.
