@@ -107,7 +107,7 @@ impl Normalized {
             .get_mut("paths")
             .and_then(|p| p.get_mut(&op.path))
         {
-            item.remove(&op.method);
+            item.shift_remove(&op.method);
             if !walk::METHODS.iter().any(|m| item.contains_key(*m)) {
                 self.value["paths"]
                     .as_object_mut()
@@ -130,37 +130,43 @@ fn op_name(op: &OpAt) -> String {
 /// `select`: keep the configured operations only.
 fn select(n: &mut Normalized, config: &Config) {
     let s = &config.select;
-    let mut dropped = 0;
+    if !s.is_active() && s.exclude_operations.is_empty() {
+        return;
+    }
+    let mut dropped = Vec::new();
     for op in walk::operations(&n.value) {
-        let o = walk::operation(&n.value, &op).cloned().unwrap_or_default();
-        let tags: Vec<&str> = o
-            .get("tags")
-            .and_then(Value::as_array)
-            .map(|t| t.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let id = op.id.clone().unwrap_or_default();
+        let tags = walk::operation(&n.value, &op)
+            .and_then(|o| o.get("tags"))
+            .and_then(Value::as_array);
+        let has_tag = |t: &str| tags.is_some_and(|ts| ts.iter().any(|x| x.as_str() == Some(t)));
+        let id = op.id.as_deref().unwrap_or_default();
         let chosen = !s.is_active()
-            || s.tags.iter().any(|t| tags.contains(&t.as_str()))
+            || s.tags.iter().any(|t| has_tag(t))
             || s.path_prefixes
                 .iter()
                 .any(|p| op.path.starts_with(p.as_str()))
-            || s.operations.contains(&id);
-        if !chosen || s.exclude_operations.contains(&id) {
-            if let Some(Value::Object(item)) =
-                n.value.get_mut("paths").and_then(|p| p.get_mut(&op.path))
-            {
-                item.remove(&op.method);
-            }
-            dropped += 1;
+            || s.operations.iter().any(|o| o == id);
+        if !chosen || s.exclude_operations.iter().any(|o| o == id) {
+            dropped.push(op);
+        }
+    }
+    for op in &dropped {
+        if let Some(Value::Object(item)) =
+            n.value.get_mut("paths").and_then(|p| p.get_mut(&op.path))
+        {
+            item.shift_remove(&op.method);
         }
     }
     if let Some(Value::Object(paths)) = n.value.get_mut("paths") {
         paths.retain(|_, item| walk::METHODS.iter().any(|m| item.get(*m).is_some()));
     }
-    if dropped > 0 {
+    if !dropped.is_empty() {
         n.change(
             "select",
-            format!("{dropped} operations not selected by codegen.toml [select]"),
+            format!(
+                "{} operations not selected by codegen.toml [select]",
+                dropped.len()
+            ),
         );
     }
 }
