@@ -35,6 +35,16 @@ pub enum Layout {
     },
 }
 
+impl Layout {
+    /// Where the generated Rust code goes, relative to the crate directory.
+    pub fn code_path(&self) -> &'static str {
+        match self {
+            Layout::Workspace => WORKSPACE_GENERATED_FILE,
+            Layout::Standalone { .. } => "src/lib.rs",
+        }
+    }
+}
+
 /// One generation job: which spec, where to, in which layout.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -202,19 +212,15 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
     };
     let surface = surface::extract_file(&generated.file);
     let code = format::format(&generated.file, &provenance);
-    let (files, code_index) = match &target.layout {
-        Layout::Workspace => (vec![(PathBuf::from(WORKSPACE_GENERATED_FILE), code)], 0),
-        Layout::Standalone { name } => (
-            vec![
-                (
-                    PathBuf::from("Cargo.toml"),
-                    standalone_manifest(name, &generated.needs, &provenance),
-                ),
-                (PathBuf::from("src/lib.rs"), code),
-            ],
-            1,
-        ),
-    };
+    let mut files = Vec::new();
+    if let Layout::Standalone { name } = &target.layout {
+        files.push((
+            PathBuf::from("Cargo.toml"),
+            standalone_manifest(name, &generated.needs, &provenance),
+        ));
+    }
+    let code_index = files.len();
+    files.push((PathBuf::from(target.layout.code_path()), code));
     Ok(Rendered {
         files,
         operations: generated.operations,
@@ -356,11 +362,7 @@ pub fn diff(target: &Target, baseline: &Baseline) -> Result<(Report, String, Str
     let new = surface_of(target)?;
     let old = match baseline {
         Baseline::CheckedIn => {
-            let rendered_path = match target.layout {
-                Layout::Workspace => PathBuf::from(WORKSPACE_GENERATED_FILE),
-                Layout::Standalone { .. } => PathBuf::from("src/lib.rs"),
-            };
-            let path = target.out_dir.join(rendered_path);
+            let path = target.out_dir.join(target.layout.code_path());
             let code = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             surface::extract(&code)?
         }
