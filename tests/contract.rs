@@ -84,6 +84,18 @@ fn example_binary() -> Option<PathBuf> {
     }
 }
 
+/// The error of a delete that must fail.
+async fn failed_delete(client: &Client) -> ApiError {
+    let err = client
+        .delete_project_api_key()
+        .project_id("p")
+        .key_id("k")
+        .send()
+        .await
+        .unwrap_err();
+    ApiError::from_error(err).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn generated_client_honours_the_spec_contract() {
     let Some(prism) = start_prism() else { return };
@@ -109,14 +121,7 @@ async fn generated_client_honours_the_spec_contract() {
 
     // Without the key, Prism enforces the security scheme.
     let anonymous = Client::builder().base_url(&prism.url).build().unwrap();
-    let err = anonymous
-        .delete_project_api_key()
-        .project_id("p")
-        .key_id("k")
-        .send()
-        .await
-        .unwrap_err();
-    let err = ApiError::from_error(err).await;
+    let err = failed_delete(&anonymous).await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
 
     // `Prefer: code=400` makes Prism answer the documented error: typed.
@@ -135,14 +140,7 @@ async fn generated_client_honours_the_spec_contract() {
         .http_client(http)
         .build()
         .unwrap();
-    let err = client400
-        .delete_project_api_key()
-        .project_id("p")
-        .key_id("k")
-        .send()
-        .await
-        .unwrap_err();
-    match ApiError::from_error(err).await {
+    match failed_delete(&client400).await {
         ApiError::Status {
             status,
             body: ErrorBody::Api(e),
