@@ -98,7 +98,7 @@ fn openai_crates_compile() {
                 "--manifest-path",
             ])
             .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join("target/standalone-check"))
+            .env("CARGO_TARGET_DIR", root.join(codegen::pipeline::GENERATED_CRATES_TARGET_DIR))
             .status()
             .expect("run cargo");
         assert!(

@@ -24,7 +24,8 @@ fn surface_names_the_operation_types_and_wire_names() {
         "-> client.delete_project_api_key(project_id, key_id) -> Result<ProjectApiKeyDeleteResponse, Error<ErrorResponse>>",
         "\"organization.project.api_key.deleted\"",
         "pub type_: String,  // \"type\", required",
-        "pub code: Option<String>,  // \"code\", required",
+        // Required but nullable: absent reads as `None`, so optional on the wire.
+        "pub code: Option<String>,  // \"code\", optional",
     ] {
         assert!(
             listing.contains(expected),
@@ -180,16 +181,29 @@ fn removed_operation_is_breaking_and_added_one_additive() {
     assert_eq!(added.verdict(), Some(Severity::Additive));
 }
 
+/// A value added to an enum (of two or more values: those are open to
+/// unlisted values already) is additive.
 #[test]
 fn added_enum_value_is_additive() {
-    let r = report_for(|s| {
-        s.replace(
-            "            - organization.project.api_key.deleted\n",
-            "            - organization.project.api_key.deleted\n            - organization.project.api_key.archived\n",
-        )
-    });
+    const VALUE: &str = "            - organization.project.api_key.deleted\n";
+    let root = workspace_root();
+    let seed = std::fs::read_to_string(root.join(pipeline::WORKSPACE_SPEC)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let two = dir.path().join("two.yaml");
+    let three = dir.path().join("three.yaml");
+    let with = |extra: &[&str]| {
+        let added: String = extra.iter().map(|v| format!("            - {v}\n")).collect();
+        seed.replace(VALUE, &format!("{VALUE}{added}"))
+    };
+    std::fs::write(&two, with(&["organization.project.api_key.archived"])).unwrap();
+    std::fs::write(
+        &three,
+        with(&["organization.project.api_key.archived", "organization.project.api_key.revoked"]),
+    )
+    .unwrap();
+    let r = report_between(&two, &three);
     assert!(
-        r.has(Severity::Additive, "enum value `ProjectApiKeyDeleteResponseObject::OrganizationProjectApiKeyArchived` added"),
+        r.has(Severity::Additive, "enum value `ProjectApiKeyDeleteResponseObject::OrganizationProjectApiKeyRevoked` added"),
         "{r:#?}"
     );
     assert_eq!(r.verdict(), Some(Severity::Additive), "{r:#?}");
@@ -228,5 +242,100 @@ fn three_breaking_edits_are_each_named() {
     assert!(
         text.contains("Verdict: breaking. Bump `openai-admin-client` from 0.1.0 to 0.2.0."),
         "{text}"
+    );
+}
+
+/// An `Option` field serde reads as `None` when absent is optional on the
+/// wire, and the report says so (it used to say "required").
+#[test]
+fn added_non_required_integer_is_listed_optional() {
+    let r = report_for(|s| {
+        s.replace(
+            DELETED_PROP,
+            &format!("{DELETED_PROP}        created_at:\n          type: integer\n"),
+        )
+    });
+    assert!(
+        r.has(
+            Severity::Additive,
+            "field `ProjectApiKeyDeleteResponse.created_at: Option<i64>` added (\"created_at\", optional, response type)"
+        ),
+        "{r:#?}"
+    );
+}
+
+/// Old and new versions of a spec with a request body and a response.
+fn request_response_spec(extra_request: &str, extra_response: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /things:
+    post:
+      operationId: create-thing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {{$ref: "#/components/schemas/NewThing"}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Thing"}}
+components:
+  schemas:
+    NewThing:
+      type: object
+      required: [name{extra_request}]
+      properties:
+        name: {{type: string}}
+        color: {{type: string}}
+    Thing:
+      type: object
+      required: [id{extra_response}]
+      properties:
+        id: {{type: string}}
+        size: {{type: integer}}
+"##
+    )
+}
+
+/// Adding a required field: breaking in a request type, additive in a
+/// response-only type.
+#[test]
+fn added_required_field_is_breaking_only_in_request_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&old, request_response_spec("", "")).unwrap();
+    let added = |s: &str| {
+        s.replace(
+            "        color: {type: string}\n",
+            "        color: {type: string}\n        shade: {type: string}\n",
+        )
+        .replace(
+            "        size: {type: integer}\n",
+            "        size: {type: integer}\n        weight: {type: integer}\n",
+        )
+        .replace("required: [name]", "required: [name, shade]")
+        .replace("required: [id]", "required: [id, weight]")
+    };
+    std::fs::write(&new, added(&request_response_spec("", ""))).unwrap();
+    let r = report_between(&old, &new);
+    assert!(
+        r.has(
+            Severity::Breaking,
+            "field `NewThing.shade: String` added (\"shade\", required, request type)"
+        ),
+        "{r:#?}"
+    );
+    assert!(
+        r.has(
+            Severity::Additive,
+            "field `Thing.weight: i64` added (\"weight\", required, response type)"
+        ),
+        "{r:#?}"
     );
 }

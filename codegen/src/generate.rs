@@ -51,6 +51,8 @@ pub struct Generated {
     pub types: usize,
     /// Crates the code uses besides progenitor-client, reqwest and serde.
     pub needs: Needs,
+    /// What the refine stage rewrote in the generated types.
+    pub refinements: Vec<crate::refine::Refinement>,
 }
 
 /// How the generated `Client` connects to hand-written code.
@@ -103,6 +105,7 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     MarkNonExhaustive.visit_file_mut(&mut file);
+    let refinements = crate::refine::refine(&mut file);
     if hooks.spec_info {
         let info = spec_info(api, &file);
         file.items.push(info);
@@ -121,6 +124,7 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
         operations: count_operations(api),
         types: type_space.iter_types().count(),
         needs,
+        refinements,
     })
 }
 

@@ -20,12 +20,15 @@
 //! workspace tests both call it, so there is exactly one way to generate.
 
 pub mod config;
+pub mod conformance;
 pub mod diagnostic;
+pub mod examples;
 pub mod format;
 pub mod generate;
 pub mod load;
 pub mod normalize;
 pub mod pipeline;
+pub mod refine;
 pub mod report;
 pub mod surface;
 pub mod validate;

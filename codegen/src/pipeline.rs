@@ -17,6 +17,10 @@ use crate::{Error, format, generate, load, validate, walk, write};
 pub const WORKSPACE_SPEC: &str = "spec/api-definition.yaml";
 /// The client crate users depend on, relative to the workspace root.
 pub const WORKSPACE_CLIENT_DIR: &str = "generated-client";
+/// The one Cargo target directory (relative to the workspace root) shared by
+/// every generated crate that tests and commands build: dependencies are
+/// compiled once, never per crate.
+pub const GENERATED_CRATES_TARGET_DIR: &str = "target/generated-crates";
 /// The one generated file inside [`WORKSPACE_CLIENT_DIR`].
 pub const WORKSPACE_GENERATED_FILE: &str = "src/generated.rs";
 
@@ -205,6 +209,9 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         Layout::Standalone { .. } => Hooks::default(),
     };
     let generated = generate_resilient(&doc, &mut normalized, &config, &hooks)?;
+    for r in &generated.refinements {
+        normalized.change(r.step, r.what.clone());
+    }
     let provenance = Provenance {
         command: &target.command,
         spec_path: &target.spec_display,

@@ -9,6 +9,8 @@
 //! | parameter, field or newtype type changed; success/error type changed | breaking |
 //! | required parameter added; optional parameter became required | breaking |
 //! | field added to / variant added to a type that is **not** `#[non_exhaustive]` | breaking (struct literals, exhaustive `match`) |
+//! | required field added to a type callers send (reachable from a parameter or request body); a field of one became required | breaking (their builders now fail at `build()`) |
+//! | required field added to a type only read from responses | additive (serde reads it; nobody builds it) |
 //! | `#[non_exhaustive]` added, derive removed | breaking |
 //! | operation, type, optional parameter added | additive |
 //! | field or variant added to a `#[non_exhaustive]` type; derive added | additive |
@@ -182,18 +184,25 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
             (None, None) => {}
         }
     }
+    let new_requests = new.request_types();
     for (name, change) in pair(&old.types, &new.types) {
         match change {
             (Some(_), None) => r.push(Severity::Breaking, format!("type `{name}` removed")),
             (None, Some(_)) => r.push(Severity::Additive, format!("type `{name}` added")),
-            (Some(a), Some(b)) => compare_type(&mut r, name, a, b),
+            (Some(a), Some(b)) => {
+                let sent = new_requests.contains(name.as_str());
+                compare_type(&mut r, name, a, b, sent)
+            }
             (None, None) => {}
         }
     }
     r
 }
 
-fn compare_type(r: &mut Report, name: &str, a: &TypeDecl, b: &TypeDecl) {
+/// `sent`: callers build values of the type (it is part of a request), so a
+/// newly required field breaks them; in a response-only type it does not.
+fn compare_type(r: &mut Report, name: &str, a: &TypeDecl, b: &TypeDecl, sent: bool) {
+    let role = if sent { "request type" } else { "response type" };
     if !a.non_exhaustive && b.non_exhaustive {
         r.push(
             Severity::Breaking,
@@ -226,9 +235,13 @@ fn compare_type(r: &mut Report, name: &str, a: &TypeDecl, b: &TypeDecl) {
                         r.push(Severity::Breaking, format!("field `{name}.{f}` removed"))
                     }
                     (None, Some(Field { ty, wire, required })) => r.push(
-                        added,
+                        if *required && sent {
+                            Severity::Breaking
+                        } else {
+                            added
+                        },
                         format!(
-                            "field `{name}.{f}: {ty}` added (\"{wire}\", {})",
+                            "field `{name}.{f}: {ty}` added (\"{wire}\", {}, {role})",
                             if *required { "required" } else { "optional" }
                         ),
                     ),
@@ -253,8 +266,12 @@ fn compare_type(r: &mut Report, name: &str, a: &TypeDecl, b: &TypeDecl) {
                         }
                         if !x.required && y.required && x.ty == y.ty {
                             r.push(
-                                Severity::Patch,
-                                format!("field `{name}.{f}` is now required in JSON"),
+                                if sent {
+                                    Severity::Breaking
+                                } else {
+                                    Severity::Patch
+                                },
+                                format!("field `{name}.{f}` is now required in JSON ({role})"),
                             );
                         } else if x.required && !y.required && x.ty == y.ty {
                             r.push(

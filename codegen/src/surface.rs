@@ -88,17 +88,65 @@ pub struct Field {
     pub ty: String,
     /// The JSON property name.
     pub wire: String,
-    /// Whether the property must be present in JSON (no `#[serde(default)]`).
+    /// Whether the property must be present in JSON: serde rejects an object
+    /// without it (no `#[serde(default)]`, not an `Option` read as `None`).
     pub required: bool,
 }
 
 /// An enum variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The JSON value (or tag) it stands for.
+    /// The JSON value (or tag) it stands for; `*` for an untagged variant
+    /// (it takes any value its payload takes, e.g. an unlisted string).
     pub wire: String,
     /// The types it carries, if any (`(A, B)` or `{ a: A }`).
     pub payload: Option<String>,
+}
+
+impl Surface {
+    /// The types a caller builds to send: those reachable from an
+    /// operation's parameters (the request body included), through fields,
+    /// variants, newtypes and aliases.
+    pub fn request_types(&self) -> std::collections::BTreeSet<String> {
+        self.reachable(self.operations.values().flat_map(|op| op.params.iter().map(|p| p.ty.as_str())))
+    }
+
+    /// The types the client reads: those reachable from success and error
+    /// types.
+    pub fn response_types(&self) -> std::collections::BTreeSet<String> {
+        self.reachable(
+            self.operations
+                .values()
+                .flat_map(|op| [op.success.as_str(), op.error.as_str()]),
+        )
+    }
+
+    fn reachable<'a>(&self, roots: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<String> = roots.flat_map(type_names).collect();
+        while let Some(name) = todo.pop() {
+            let Some(decl) = self.types.get(&name) else { continue };
+            if !seen.insert(name) {
+                continue;
+            }
+            let inner: Vec<&str> = match &decl.kind {
+                TypeKind::Struct(fields) => fields.values().map(|f| f.ty.as_str()).collect(),
+                TypeKind::Newtype(types) => types.iter().map(String::as_str).collect(),
+                TypeKind::Enum(variants) => variants.values().filter_map(|v| v.payload.as_deref()).collect(),
+                TypeKind::Alias(target) => vec![target.as_str()],
+            };
+            todo.extend(inner.into_iter().flat_map(type_names));
+        }
+        seen
+    }
+}
+
+/// The identifiers in a type string (`Option<Vec<Foo>>` -> Option, Vec, Foo).
+fn type_names(ty: &str) -> Vec<String> {
+    ty.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Extract the surface of generated code (the text of `generated.rs`).
@@ -210,8 +258,23 @@ fn operation(impls: &[&syn::ItemImpl]) -> Operation {
                         .as_ref()
                         .map(|w| type_string_of_tokens(w.to_token_stream()))
                         .and_then(|w| {
+                            // `V: TryInto<T>, <V as TryInto<T>>::Error: Display`: the
+                            // first `TryInto<..>`, up to its matching `>`.
                             let inner = w.split_once("TryInto<")?.1;
-                            Some(inner[..inner.rfind('>')?].to_owned())
+                            let mut depth = 0usize;
+                            let end = inner.char_indices().find_map(|(i, c)| match c {
+                                '<' => {
+                                    depth += 1;
+                                    None
+                                }
+                                '>' if depth == 0 => Some(i),
+                                '>' => {
+                                    depth -= 1;
+                                    None
+                                }
+                                _ => None,
+                            })?;
+                            Some(inner[..end].to_owned())
                         })
                         .unwrap_or_else(|| {
                             f.sig
@@ -257,15 +320,13 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
                             let serde = serde_attrs(&f.attrs);
                             let wire =
                                 serde_value(&serde, "rename").unwrap_or_else(|| name.clone());
-                            let required = !serde
-                                .iter()
-                                .any(|s| s == "default" || s.starts_with("default="));
+                            let ty = type_string(&f.ty);
                             (
                                 name,
                                 Field {
-                                    ty: type_string(&f.ty),
+                                    required: required_on_wire(&serde, &ty),
+                                    ty,
                                     wire,
-                                    required,
                                 },
                             )
                         })
@@ -285,7 +346,12 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
                 .map(|v| {
                     let name = v.ident.to_string();
                     let serde = serde_attrs(&v.attrs);
-                    let wire = serde_value(&serde, "rename").unwrap_or_else(|| name.clone());
+                    let wire = if serde.iter().any(|s| s == "untagged") {
+                        // An untagged variant takes any value its payload takes.
+                        "*".to_owned()
+                    } else {
+                        serde_value(&serde, "rename").unwrap_or_else(|| name.clone())
+                    };
                     let payload = match &v.fields {
                         syn::Fields::Unit => None,
                         fields => Some(type_string_of_tokens(fields.to_token_stream())),
@@ -331,6 +397,19 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
             kind,
         },
     ))
+}
+
+/// Whether serde rejects an object without the field: not when the field
+/// has a `default`, nor when it is an `Option` that serde reads as `None`
+/// when absent (unless a `deserialize_with` takes that over, as typify does
+/// for required nullable properties).
+fn required_on_wire(serde: &[String], ty: &str) -> bool {
+    let defaulted = serde
+        .iter()
+        .any(|s| s == "default" || s.starts_with("default="));
+    let absent_is_none =
+        ty.starts_with("Option<") && !serde.iter().any(|s| s.starts_with("deserialize_with="));
+    !(defaulted || absent_is_none)
 }
 
 /// The comma-separated contents of every `#[serde(...)]`, spaces removed.

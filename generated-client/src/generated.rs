@@ -17,10 +17,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Error {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub code: ::std::option::Option<::std::string::String>,
         pub message: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub param: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,

@@ -58,6 +58,22 @@ enum Command {
         #[arg(long, default_value_t = 11)]
         runs: usize,
     },
+    /// Check a spec's documented examples against the client it generates:
+    /// response examples must deserialize into their types, request examples
+    /// must also serialize back unchanged. Prints pass/total and every
+    /// failure; exits 1 when an example fails.
+    Conformance {
+        /// The spec [default: spec/api-definition.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Settings file [default: codegen.toml beside the spec, if present].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Work directory for the client and the checking program
+        /// [default: target/conformance/<spec file stem>].
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+    },
     /// Report how a spec change affects the client's API (breaking or
     /// additive), writing nothing. Without options: the checked-in client vs
     /// what spec/api-definition.yaml generates now.
@@ -83,6 +99,40 @@ fn main() -> ExitCode {
         } => generate(check, spec, out, name, config),
         Command::Diff { base, old_spec } => diff(base, old_spec),
         Command::Bench { no_criterion, runs } => bench::run(!no_criterion, runs),
+        Command::Conformance {
+            spec,
+            config,
+            work_dir,
+        } => conformance(spec, config, work_dir),
+    }
+}
+
+fn conformance(
+    spec: Option<PathBuf>,
+    config: Option<PathBuf>,
+    work_dir: Option<PathBuf>,
+) -> ExitCode {
+    let root = pipeline::workspace_root();
+    let spec = spec.unwrap_or_else(|| root.join(pipeline::WORKSPACE_SPEC));
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ws = codegen::conformance::Workspace {
+        dir: work_dir.unwrap_or_else(|| root.join("target/conformance").join(stem)),
+        target_dir: root.join(pipeline::GENERATED_CRATES_TARGET_DIR),
+        lockfile: Some(root.join("Cargo.lock")),
+    };
+    match codegen::conformance::run(&spec, config.as_deref(), &ws) {
+        Ok(report) => {
+            print!("{}", codegen::conformance::render(&report));
+            if report.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(&e),
     }
 }
 

@@ -7,6 +7,8 @@
 //! |---|---|
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
+//! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
+//! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
@@ -21,6 +23,9 @@
 //! | `select` | `select.*` | keep only the selected operations; `prune_components` drops unused schemas |
 
 use std::collections::{BTreeMap, BTreeSet};
+
+mod server_defaults;
+mod string_unions;
 
 use serde_json::{Map, Value, json};
 
@@ -79,12 +84,14 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     };
     select(&mut n, config);
     openapi_31(&mut n);
+    string_unions::rewrite(&mut n);
     nullable_components(&mut n);
     integer_range(&mut n);
     path_parameter_names(&mut n, doc);
     unsupported(&mut n, doc, config);
     collapse(&mut n, doc, config);
     defaults(&mut n, doc, config);
+    server_defaults::rewrite(&mut n);
     if config.select.prune_components {
         prune(&mut n);
     }
@@ -255,6 +262,22 @@ fn openapi_31(n: &mut Normalized) {
                 }
             }
             *counts.entry("null members of unions").or_default() += 1;
+        }
+        // allOf: [X, {nullable: true}]: typify reads nullability only on the
+        // schema itself, not on a member; hoist it.
+        if let Some(Value::Array(members)) = s.get("allOf").cloned() {
+            let only_nullable = |m: &Value| {
+                m.as_object().is_some_and(|o| {
+                    o.get("nullable") == Some(&json!(true))
+                        && o.keys().all(|k| k == "nullable" || k == "description")
+                })
+            };
+            if members.len() > 1 && members.iter().any(only_nullable) {
+                let kept: Vec<Value> = members.into_iter().filter(|m| !only_nullable(m)).collect();
+                s.insert("allOf".into(), Value::Array(kept));
+                s.insert("nullable".into(), json!(true));
+                *counts.entry("nullable allOf members").or_default() += 1;
+            }
         }
         if s.get("type").and_then(Value::as_str) == Some("null") {
             s.shift_remove("type");
@@ -1108,7 +1131,10 @@ mod tests {
                 .get("default")
                 .is_none()
         );
-        assert_eq!(n.value["components"]["schemas"]["Ok"]["default"], "b");
+        // A valid default is kept, as documentation (`server-defaults`).
+        let ok = &n.value["components"]["schemas"]["Ok"];
+        assert!(ok.get("default").is_none());
+        assert_eq!(ok["description"], "Default: `\"b\"`.");
     }
 
     #[test]

@@ -1,0 +1,523 @@
+//! **Conformance**: do the generated types accept what the API documents?
+//!
+//! Compiling is not working. This stage takes every example a spec documents
+//! ([`crate::examples`]), finds the generated Rust type each one is an
+//! example of (from the [`Surface`]), and checks it in a small program built
+//! against the generated crate:
+//!
+//! * a response example (or a schema example) must deserialize into its type;
+//! * a request example must deserialize into the body type **and serialize
+//!   back to equal JSON**: what was absent stays absent (no schema defaults
+//!   injected), numbers keep their form (`2` stays `2`).
+//!
+//! [`plan`] decides what to check (pure, tested here); [`runner_crate`]
+//! writes the checking program; [`run`] generates the client, builds and
+//! runs the program in a work directory, and returns a [`Report`] that
+//! [`render`] prints: pass/total, then every failure with its JSON path and
+//! the reason, classed by which rule of the spec the example breaks.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::examples::{self, Example, Subject};
+use crate::pipeline::{self, Target};
+use crate::surface::{Surface, TypeKind};
+use crate::{Error, Mode};
+
+/// One example, matched with the Rust type that must take it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Where the example is in the spec.
+    pub at: String,
+    /// The Rust type, relative to the crate's `types` module
+    /// (`CreateImageRequest`, `Vec<Model>`).
+    pub ty: String,
+    /// A request body: it must also serialize back to the same JSON.
+    pub round_trip: bool,
+    /// The example.
+    pub value: Value,
+}
+
+/// An example that is not checked, and why (no JSON type to check it
+/// against: an empty or binary body, an untyped value, an operation left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchecked {
+    /// Where the example is in the spec.
+    pub at: String,
+    /// Why it is not checked.
+    pub reason: String,
+}
+
+/// What to check: the cases, and the examples left unchecked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// Examples with a type to check them against.
+    pub cases: Vec<Case>,
+    /// Examples without one.
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// Match each example with the generated type it is an example of.
+pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
+    let mut plan = Plan::default();
+    for example in examples {
+        let target = match &example.subject {
+            Subject::Request { method, path } => operation(surface, method, path)
+                .ok_or_else(|| format!("no operation {} {path} was generated", method.to_uppercase()))
+                .and_then(|op| {
+                    op.params
+                        .iter()
+                        .find(|p| p.name == "body")
+                        .map(|p| p.ty.clone())
+                        .ok_or_else(|| "the operation takes no JSON body".to_owned())
+                })
+                .map(|ty| (ty, true)),
+            Subject::Response {
+                method,
+                path,
+                status,
+            } => operation(surface, method, path)
+                .ok_or_else(|| format!("no operation {} {path} was generated", method.to_uppercase()))
+                .map(|op| {
+                    let success = status.as_deref().is_none_or(|s| s.starts_with('2'));
+                    let ty = if success { &op.success } else { &op.error };
+                    (ty.clone(), false)
+                }),
+            Subject::Schema { name } => {
+                schema_type(surface, name).ok_or_else(|| format!("no type for schema `{name}`"))
+                    .map(|ty| (ty, false))
+            }
+        };
+        match target.and_then(|(ty, round_trip)| checkable(surface, &ty).map(|ty| (ty, round_trip)))
+        {
+            Ok((ty, round_trip)) => plan.cases.push(Case {
+                at: example.at.clone(),
+                ty,
+                round_trip,
+                value: example.value.clone(),
+            }),
+            Err(reason) => plan.unchecked.push(Unchecked {
+                at: example.at.clone(),
+                reason,
+            }),
+        }
+    }
+    plan
+}
+
+fn operation<'a>(
+    surface: &'a Surface,
+    method: &str,
+    path: &str,
+) -> Option<&'a crate::surface::Operation> {
+    surface
+        .operations
+        .values()
+        .find(|op| op.path == path && op.http_method.eq_ignore_ascii_case(method))
+}
+
+/// The generated type of `components.schemas.<name>`: typify names it by
+/// the schema's name in PascalCase; compare letters and digits only.
+fn schema_type(surface: &Surface, name: &str) -> Option<String> {
+    let key = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    let wanted = key(name);
+    let mut found = surface.types.keys().filter(|t| key(t) == wanted);
+    match (found.next(), found.next()) {
+        (Some(one), None) => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// A type the checking program can name: a type of `types`, or a `Vec` of
+/// one. Anything else (no body, a byte stream, an untyped JSON value) has no
+/// schema to hold the example to.
+fn checkable(surface: &Surface, ty: &str) -> Result<String, String> {
+    let inner = ty
+        .strip_prefix("Vec<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
+    match surface.types.get(inner) {
+        // An alias of an untyped value accepts anything: nothing to check.
+        Some(decl) if matches!(&decl.kind, TypeKind::Alias(a) if a.contains("Value")) => {
+            Err(format!("`{ty}` is untyped JSON"))
+        }
+        Some(_) => Ok(ty.to_owned()),
+        None if ty == "()" => Err("the operation documents no body here".to_owned()),
+        None => Err(format!("`{ty}` is not a generated schema type")),
+    }
+}
+
+/// One example that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Where the example is in the spec.
+    pub at: String,
+    /// The type it was checked against.
+    pub ty: String,
+    /// What went wrong (with the JSON path inside the example).
+    pub reason: String,
+}
+
+/// The outcome of checking one spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The spec, as named in messages.
+    pub spec: String,
+    /// Examples checked.
+    pub checked: usize,
+    /// Examples that passed.
+    pub passed: usize,
+    /// Examples that failed.
+    pub failures: Vec<Failure>,
+    /// Examples with no type to check them against.
+    pub unchecked: Vec<Unchecked>,
+}
+
+impl Report {
+    /// Share of checked examples that pass, in percent.
+    pub fn percent(&self) -> f64 {
+        if self.checked == 0 {
+            100.0
+        } else {
+            self.passed as f64 * 100.0 / self.checked as f64
+        }
+    }
+}
+
+/// The report as reviewers read it (and as the tests pin it).
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Conformance of {}: {} of {} examples pass ({:.1}%)",
+        report.spec,
+        report.passed,
+        report.checked,
+        report.percent()
+    );
+    let _ = writeln!(out, "\n## Failures ({})\n", report.failures.len());
+    for f in &report.failures {
+        let _ = writeln!(out, "{}\n    as {}: {}", f.at, f.ty, f.reason);
+    }
+    let _ = writeln!(out, "\n## Not checked ({})\n", report.unchecked.len());
+    for u in &report.unchecked {
+        let _ = writeln!(out, "{}: {}", u.at, u.reason);
+    }
+    out
+}
+
+/// Where [`run`] works and builds.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// A directory for the generated client and the checking program.
+    pub dir: PathBuf,
+    /// Cargo's target directory (share one across runs: the dependencies
+    /// are built once).
+    pub target_dir: PathBuf,
+    /// `Cargo.lock` to start from, so every build uses the same versions.
+    pub lockfile: Option<PathBuf>,
+}
+
+/// Generate a standalone client for `spec` (with `config`, if any) into
+/// `ws.dir/client`, build the checking program against it, run it, and
+/// report.
+pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report, Error> {
+    let client_dir = ws.dir.join("client");
+    let mut target = Target::standalone(spec, &client_dir, "conformance-client")?;
+    if let Some(config) = config {
+        target = target.with_config(config);
+    }
+    let rendered = pipeline::render(&target)?;
+    let doc = crate::load::load_file(spec, &target.spec_display)?;
+    let plan = plan(&examples::collect(&doc.value), &rendered.surface);
+    crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;
+
+    let runner_dir = ws.dir.join("runner");
+    let files = runner_crate("conformance-client", "../client", &plan.cases);
+    crate::write::ensure_files(&runner_dir, &files, Mode::Write)?;
+    if let Some(lock) = &ws.lockfile {
+        for dir in [&client_dir, &runner_dir] {
+            std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| Error::io(lock, e))?;
+        }
+    }
+    let cases_path = runner_dir.join("cases.json");
+    let cases: Vec<(&str, &str, bool, &Value)> = plan
+        .cases
+        .iter()
+        .map(|c| (c.at.as_str(), c.ty.as_str(), c.round_trip, &c.value))
+        .collect();
+    let json = serde_json::to_string(&cases).map_err(|e| Error::Format(e.to_string()))?;
+    std::fs::write(&cases_path, json).map_err(|e| Error::io(&cases_path, e))?;
+
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(runner_dir.join("Cargo.toml"))
+        .arg("--")
+        .arg(&cases_path)
+        .env("CARGO_TARGET_DIR", &ws.target_dir)
+        .output()
+        .map_err(|e| Error::Format(format!("cannot run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::Format(format!(
+            "the conformance program for {} did not build or run:\n{}",
+            target.spec_display,
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    let mut report = Report {
+        spec: target.spec_display.clone(),
+        checked: plan.cases.len(),
+        unchecked: plan.unchecked,
+        ..Report::default()
+    };
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let (at, ty, error): (String, String, Option<String>) =
+            serde_json::from_str(line).map_err(|e| {
+                Error::Format(format!("unexpected output of the conformance program: {e}: {line}"))
+            })?;
+        match error {
+            None => report.passed += 1,
+            Some(reason) => report.failures.push(Failure { at, ty, reason }),
+        }
+    }
+    if report.passed + report.failures.len() != report.checked {
+        return Err(Error::Format(format!(
+            "the conformance program answered for {} of {} examples",
+            report.passed + report.failures.len(),
+            report.checked
+        )));
+    }
+    Ok(report)
+}
+
+/// The checking program: a crate depending on the generated client at
+/// `client_path` (relative to the program's directory), with one
+/// monomorphic check per type the cases use.
+pub fn runner_crate(client_crate: &str, client_path: &str, cases: &[Case]) -> Vec<(PathBuf, String)> {
+    let lib = client_crate.replace('-', "_");
+    let manifest = format!(
+        "# @generated by codegen::conformance\n[package]\nname = \"conformance-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = \"{client_path}\" }}\nserde = \"1.0\"\nserde_json = {{ version = \"1.0\", features = [\"preserve_order\"] }}\nserde_path_to_error = \"0.1\"\n\n[profile.dev]\ndebug = false\n\n[workspace]\n"
+    );
+    let types: BTreeSet<&str> = cases.iter().map(|c| c.ty.as_str()).collect();
+    let mut arms = String::new();
+    for ty in types {
+        let rust = match ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
+            Some(inner) => format!("Vec<{lib}::types::{inner}>"),
+            None => format!("{lib}::types::{ty}"),
+        };
+        let _ = writeln!(arms, "        {ty:?} => check::<{rust}>(value, round_trip),");
+    }
+    let main = format!("{RUNNER_HEAD}{arms}{RUNNER_TAIL}");
+    vec![
+        (PathBuf::from("Cargo.toml"), manifest),
+        (PathBuf::from("src/main.rs"), main),
+    ]
+}
+
+const RUNNER_HEAD: &str = r#"// @generated by codegen::conformance: checks documented examples against
+// the generated types. Reads `[[at, type, round_trip, value], ..]`, prints
+// one JSON line `[at, type, error-or-null]` per example.
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: conformance-runner CASES.json");
+    let text = std::fs::read_to_string(path).expect("read cases");
+    let cases: Vec<(String, String, bool, Value)> = serde_json::from_str(&text).expect("parse cases");
+    for (at, ty, round_trip, value) in cases {
+        let result = dispatch(&ty, &value, round_trip);
+        let line = serde_json::to_string(&(at, ty, result.err())).expect("write result");
+        println!("{line}");
+    }
+}
+
+/// Deserialize as a client does (from the text), and for a request body
+/// serialize back and compare.
+fn check<T: DeserializeOwned + Serialize>(value: &Value, round_trip: bool) -> Result<(), String> {
+    let text = value.to_string();
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let parsed: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let at = if path == "." { String::new() } else { format!("at `{path}`: ") };
+        format!("{at}{inner}{}", rule(&inner))
+    })?;
+    if round_trip {
+        let back = serde_json::to_value(&parsed).map_err(|e| format!("cannot serialize: {e}"))?;
+        if let Some(difference) = first_difference(value, &back, "") {
+            return Err(format!("does not serialize back unchanged: {difference}"));
+        }
+    }
+    Ok(())
+}
+
+/// Which rule of the spec an error means the example breaks.
+fn rule(error: &str) -> &'static str {
+    if error.starts_with("missing field") {
+        " [the example leaves out a property the spec marks required and not nullable]"
+    } else if error.starts_with("invalid type: null") {
+        " [the example has null where the spec does not allow it]"
+    } else if error.starts_with("unknown variant") {
+        " [the value is not one the spec lists]"
+    } else if error.starts_with("invalid type") {
+        " [the value's JSON type is not the one the spec gives]"
+    } else if error.contains("did not match any variant") {
+        " [the value matches none of the union's members]"
+    } else {
+        ""
+    }
+}
+
+fn first_difference(sent: &Value, back: &Value, path: &str) -> Option<String> {
+    match (sent, back) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = format!("{path}.{k}");
+                match b.get(k) {
+                    None => return Some(format!("`{p}` was dropped")),
+                    Some(w) => {
+                        if let Some(d) = first_difference(v, w, &p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            b.iter()
+                .find(|(k, _)| !a.contains_key(*k))
+                .map(|(k, v)| format!("`{path}.{k}` was added ({v})"))
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, &format!("{path}[{i}]"))),
+        _ if sent == back => None,
+        _ => Some(format!(
+            "`{}` was {sent}, came back as {back}",
+            if path.is_empty() { "." } else { path }
+        )),
+    }
+}
+
+fn dispatch(ty: &str, value: &Value, round_trip: bool) -> Result<(), String> {
+    match ty {
+"#;
+
+const RUNNER_TAIL: &str = r#"        other => Err(format!("no check for type {other}")),
+    }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::{Operation, Param, TypeDecl};
+    use serde_json::json;
+
+    fn surface() -> Surface {
+        let mut s = Surface::default();
+        s.operations.insert(
+            "make".into(),
+            Operation {
+                http_method: "POST".into(),
+                path: "/a".into(),
+                params: vec![Param {
+                    name: "body".into(),
+                    ty: "MakeRequest".into(),
+                    required: true,
+                }],
+                success: "Made".into(),
+                error: "ErrorResponse".into(),
+            },
+        );
+        for name in ["MakeRequest", "Made", "ErrorResponse", "ChatModel"] {
+            s.types.insert(
+                name.into(),
+                TypeDecl {
+                    derives: vec![],
+                    non_exhaustive: true,
+                    kind: TypeKind::Newtype(vec![]),
+                },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn matches_examples_with_types() {
+        let ex = |at: &str, subject: Subject| Example {
+            at: at.into(),
+            operation_id: None,
+            subject,
+            value: json!({}),
+        };
+        let request = Subject::Request {
+            method: "post".into(),
+            path: "/a".into(),
+        };
+        let response = |status: Option<&str>| Subject::Response {
+            method: "post".into(),
+            path: "/a".into(),
+            status: status.map(Into::into),
+        };
+        let p = plan(
+            &[
+                ex("r", request),
+                ex("ok", response(None)),
+                ex("bad", response(Some("400"))),
+                ex("s", Subject::Schema { name: "chat_model".into() }),
+                ex("gone", Subject::Schema { name: "Missing".into() }),
+                ex(
+                    "other",
+                    Subject::Request {
+                        method: "get".into(),
+                        path: "/a".into(),
+                    },
+                ),
+            ],
+            &surface(),
+        );
+        let cases: Vec<(&str, &str, bool)> = p
+            .cases
+            .iter()
+            .map(|c| (c.at.as_str(), c.ty.as_str(), c.round_trip))
+            .collect();
+        assert_eq!(
+            cases,
+            [
+                ("r", "MakeRequest", true),
+                ("ok", "Made", false),
+                ("bad", "ErrorResponse", false),
+                ("s", "ChatModel", false),
+            ]
+        );
+        assert_eq!(p.unchecked.len(), 2);
+        assert!(p.unchecked[1].reason.contains("GET /a"), "{:?}", p.unchecked);
+    }
+
+    #[test]
+    fn the_runner_names_each_type_once() {
+        let case = |ty: &str| Case {
+            at: String::new(),
+            ty: ty.into(),
+            round_trip: false,
+            value: Value::Null,
+        };
+        let files = runner_crate("my-api", "../client", &[case("A"), case("Vec<A>"), case("A")]);
+        let main = &files[1].1;
+        assert_eq!(main.matches("check::<my_api::types::A>").count(), 1);
+        assert_eq!(main.matches("check::<Vec<my_api::types::A>>").count(), 1);
+        assert!(files[0].1.contains("my-api = { path = \"../client\" }"));
+    }
+}

@@ -1,0 +1,85 @@
+//! Stage 4, **refine**: rewrite the types progenitor (typify) generated so
+//! that they accept what APIs really send, as long-lived SDKs do. Each
+//! rewrite is a named step working on the `syn` tree of `mod types`, and
+//! each reports how many items it changed:
+//!
+//! | step | module | rewrite |
+//! |---|---|---|
+//! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
+//! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
+//!
+//! What typify gets wrong at the schema level (unions of strings, defaults
+//! injected into requests) is rewritten before generation, in
+//! [`crate::normalize`]; what can only be seen in the generated tokens is
+//! rewritten here.
+
+pub mod nullable;
+pub mod open_enums;
+
+/// One refinement made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refinement {
+    /// The step's name.
+    pub step: &'static str,
+    /// What it changed.
+    pub what: String,
+}
+
+/// Run every step on the generated file.
+pub fn refine(file: &mut syn::File) -> Vec<Refinement> {
+    let mut out = Vec::new();
+    let Some(items) = types_items(file) else {
+        return out;
+    };
+    let opened = open_enums::open(items);
+    if opened > 0 {
+        out.push(Refinement {
+            step: "open-enums",
+            what: format!("{opened} string enums take values the spec does not list (`Other(String)`)"),
+        });
+    }
+    let fields = nullable::may_be_missing(items);
+    if fields > 0 {
+        out.push(Refinement {
+            step: "nullable-fields",
+            what: format!("{fields} nullable fields may be missing, optional ones null"),
+        });
+    }
+    out
+}
+
+/// The items of `mod types`.
+fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The `key = "value"` and bare `key` entries of every `#[serde(..)]`.
+pub(crate) fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
+    use syn::punctuated::Punctuated;
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// The string value of `#[serde(key = "value")]`, if present.
+pub(crate) fn serde_str(attrs: &[syn::Attribute], key: &str) -> Option<String> {
+    serde_metas(attrs).into_iter().find_map(|m| match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}

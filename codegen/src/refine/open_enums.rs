@@ -1,0 +1,198 @@
+//! `open-enums`: string enums that accept values the spec does not list.
+//!
+//! APIs add enum values (a new model, a new status) long before a client is
+//! regenerated. typify's string enums reject any value they do not know,
+//! failing the whole response. Here every string enum of `mod types` (unit
+//! variants only, each naming one JSON string, at least two of them: a
+//! one-value enum is a constant that tells union members apart) gets one
+//! more variant, last and `#[serde(untagged)]`:
+//!
+//! ```ignore
+//! /// A value the spec does not list, kept as sent.
+//! #[serde(untagged)]
+//! Other(String),
+//! ```
+//!
+//! serde tries the known values first and falls back to `Other`, which
+//! serializes as the bare string, so an unknown value survives a round trip.
+//! A caller can also send a value the spec does not list yet. The enum stops
+//! being `Copy`; its `Display` and `FromStr` cover `Other` (parsing never
+//! fails), and `as_str()` gives the wire value of any variant.
+
+use quote::format_ident;
+use syn::punctuated::Punctuated;
+
+/// The name of the added variant (or, when a listed value already took it,
+/// the first free one of these).
+const OTHER_NAMES: [&str; 3] = ["Other", "OtherValue", "UnlistedValue"];
+
+/// Open every string enum among `items`; returns how many were opened.
+pub fn open(items: &mut Vec<syn::Item>) -> usize {
+    let mut opened = Vec::new();
+    for item in items.iter_mut() {
+        if let syn::Item::Enum(e) = item
+            && let Some(values) = string_values(e)
+        {
+            let taken = |n: &&str| e.variants.iter().any(|v| v.ident == n);
+            let Some(other) = OTHER_NAMES.iter().find(|n| !taken(n)) else {
+                continue;
+            };
+            let other = format_ident!("{other}");
+            remove_derive(&mut e.attrs, "Copy");
+            e.variants.push(syn::parse_quote! {
+                /// A value the spec does not list, kept as sent.
+                #[serde(untagged)]
+                #other(::std::string::String)
+            });
+            opened.push((e.ident.clone(), values, other));
+        }
+    }
+    let count = opened.len();
+    let mut added = std::collections::HashMap::new();
+    for (name, values, other) in opened {
+        let block = rewrite_impls(items, &name, &values, &other);
+        added.insert(name, block);
+    }
+    // Each enum's `as_str` impl right after the enum.
+    let old = std::mem::take(items);
+    for item in old {
+        let block = match &item {
+            syn::Item::Enum(e) => added.remove(&e.ident),
+            _ => None,
+        };
+        items.push(item);
+        items.extend(block);
+    }
+    count
+}
+
+/// `(variant, wire value)` of an enum whose variants are all units naming
+/// a string, with serde derives and no enum-level serde representation.
+fn string_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    let derives = derives(&e.attrs);
+    let has = |d: &str| derives.iter().any(|x| x == d);
+    if !has("Serialize") || !has("Deserialize") || e.variants.is_empty() {
+        return None;
+    }
+    if !super::serde_metas(&e.attrs).is_empty() {
+        return None;
+    }
+    // A one-value enum is a constant (`type: const: function`): it tells
+    // the members of a union apart, and opening it would let every member
+    // match every value.
+    if e.variants.len() < 2 {
+        return None;
+    }
+    e.variants
+        .iter()
+        .map(|v| {
+            if !matches!(v.fields, syn::Fields::Unit) {
+                return None;
+            }
+            let metas = super::serde_metas(&v.attrs);
+            let only_rename = metas
+                .iter()
+                .all(|m| matches!(m, syn::Meta::NameValue(nv) if nv.path.is_ident("rename")));
+            if !only_rename {
+                return None;
+            }
+            let wire = super::serde_str(&v.attrs, "rename").unwrap_or_else(|| v.ident.to_string());
+            Some((v.ident.clone(), wire))
+        })
+        .collect()
+}
+
+/// The last path segment of each derived trait.
+fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+        .collect()
+}
+
+fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) =
+            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| !p.segments.last().is_some_and(|s| s.ident == name))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+/// Replace typify's `Display` and `FromStr` of `name` with ones that cover
+/// the `other` variant, and add `as_str`.
+/// Returns the new inherent impl with `as_str`, to place after the enum.
+fn rewrite_impls(
+    items: &mut [syn::Item],
+    name: &syn::Ident,
+    values: &[(syn::Ident, String)],
+    other: &syn::Ident,
+) -> syn::Item {
+    let variants: Vec<&syn::Ident> = values.iter().map(|(v, _)| v).collect();
+    let wires: Vec<&String> = values.iter().map(|(_, w)| w).collect();
+    for item in items.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(self_ty) = &*imp.self_ty else {
+            continue;
+        };
+        if !self_ty.path.is_ident(name) {
+            continue;
+        }
+        let Some((trait_path, _)) = &imp.trait_ else {
+            continue;
+        };
+        let Some(last) = trait_path.segments.last() else {
+            continue;
+        };
+        if last.ident == "Display" {
+            *item = syn::parse_quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            };
+        } else if last.ident == "FromStr" {
+            let err = imp.items.iter().find_map(|i| match i {
+                syn::ImplItem::Type(t) if t.ident == "Err" => Some(t.ty.clone()),
+                _ => None,
+            });
+            let err = err.unwrap_or_else(|| syn::parse_quote!(::std::convert::Infallible));
+            *item = syn::parse_quote! {
+                impl ::std::str::FromStr for #name {
+                    type Err = #err;
+                    fn from_str(value: &str) -> ::std::result::Result<Self, #err> {
+                        ::std::result::Result::Ok(match value {
+                            #(#wires => Self::#variants,)*
+                            other => Self::#other(other.to_owned()),
+                        })
+                    }
+                }
+            };
+        }
+    }
+    let as_str: syn::Item = syn::parse_quote! {
+        impl #name {
+            /// The value as it goes over the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#other(value) => value.as_str(),
+                }
+            }
+        }
+    };
+    as_str
+}
