@@ -64,46 +64,6 @@ fn progenitor_samples_generate_as_progenitor_does() {
     }
 }
 
-/// The generated crates for the whole OpenAI API (3.1.0 and 3.0.0) compile.
-/// Slow (about 5 minutes of `cargo check` and 5 GB of memory for 380 000 +
-/// 140 000 lines), so it is `#[ignore]`d in the everyday test run; `.ci/run`
-/// runs it with `cargo test -p workspace-tests --test full_specs -- --ignored`.
-#[test]
-#[ignore = "slow: compiles the generated OpenAI crates; run with --ignored (CI does)"]
-fn openai_crates_compile() {
-    let Some(specs) = shared_specs() else { return };
-    let root = workspace_root();
-    for (spec, at_least) in [
-        ("openai-openapi-f85dbe2-3.1.0.yaml", 278),
-        ("openai-openapi-498c71d-3.0.0.yaml", 142),
-    ] {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("openai-full");
-        let target = Target::standalone(&specs.join(spec), &out, "openai-full")
-            .unwrap()
-            .with_config(&root.join("tests/specs/openai-full.codegen.toml"));
-        let outcome =
-            pipeline::run(&target, codegen::Mode::Write).unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            outcome.operations >= at_least,
-            "{spec}: {}",
-            outcome.operations
-        );
-        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-        let status = std::process::Command::new(env!("CARGO"))
-            .args([
-                "check",
-                "--quiet",
-                "--message-format=short",
-                "--manifest-path",
-            ])
-            .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join(codegen::pipeline::GENERATED_CRATES_TARGET_DIR))
-            .status()
-            .expect("run cargo");
-        assert!(
-            status.success(),
-            "the crate generated from {spec} does not compile"
-        );
-    }
-}
+// That the generated OpenAI crates compile is checked by building them:
+// `tests/conformance.rs` (`openai_*_examples_conform`, run by `.ci/run`)
+// builds both and runs their documented examples through them.

@@ -22,7 +22,10 @@ fn standalone_crate_compiles_on_its_own() {
     let status = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join(codegen::pipeline::GENERATED_CRATES_TARGET_DIR))
+        .env(
+            "CARGO_TARGET_DIR",
+            root.join(codegen::pipeline::GENERATED_CRATES_TARGET_DIR),
+        )
         .status()
         .expect("run cargo");
     assert!(status.success(), "the standalone crate does not compile");

@@ -192,18 +192,27 @@ fn added_enum_value_is_additive() {
     let two = dir.path().join("two.yaml");
     let three = dir.path().join("three.yaml");
     let with = |extra: &[&str]| {
-        let added: String = extra.iter().map(|v| format!("            - {v}\n")).collect();
+        let added: String = extra
+            .iter()
+            .map(|v| format!("            - {v}\n"))
+            .collect();
         seed.replace(VALUE, &format!("{VALUE}{added}"))
     };
     std::fs::write(&two, with(&["organization.project.api_key.archived"])).unwrap();
     std::fs::write(
         &three,
-        with(&["organization.project.api_key.archived", "organization.project.api_key.revoked"]),
+        with(&[
+            "organization.project.api_key.archived",
+            "organization.project.api_key.revoked",
+        ]),
     )
     .unwrap();
     let r = report_between(&two, &three);
     assert!(
-        r.has(Severity::Additive, "enum value `ProjectApiKeyDeleteResponseObject::OrganizationProjectApiKeyRevoked` added"),
+        r.has(
+            Severity::Additive,
+            "enum value `ProjectApiKeyDeleteResponseObject::OrganizationProjectApiKeyRevoked` added"
+        ),
         "{r:#?}"
     );
     assert_eq!(r.verdict(), Some(Severity::Additive), "{r:#?}");

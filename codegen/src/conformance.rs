@@ -14,7 +14,10 @@
 //! writes the checking program; [`run`] generates the client, builds and
 //! runs the program in a work directory, and returns a [`Report`] that
 //! [`render`] prints: pass/total, then every failure with its JSON path and
-//! the reason, classed by which rule of the spec the example breaks.
+//! the reason. A [`Judge`] (a JSON Schema validator of the spec's own
+//! schema) splits the failures: an example that contradicts its own spec
+//! (and which rule it breaks), or one the spec allows, which makes the
+//! failure a bug of the generated types.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -67,7 +70,12 @@ pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
     for example in examples {
         let target = match &example.subject {
             Subject::Request { method, path } => operation(surface, method, path)
-                .ok_or_else(|| format!("no operation {} {path} was generated", method.to_uppercase()))
+                .ok_or_else(|| {
+                    format!(
+                        "no operation {} {path} was generated",
+                        method.to_uppercase()
+                    )
+                })
                 .and_then(|op| {
                     op.params
                         .iter()
@@ -81,16 +89,20 @@ pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
                 path,
                 status,
             } => operation(surface, method, path)
-                .ok_or_else(|| format!("no operation {} {path} was generated", method.to_uppercase()))
+                .ok_or_else(|| {
+                    format!(
+                        "no operation {} {path} was generated",
+                        method.to_uppercase()
+                    )
+                })
                 .map(|op| {
                     let success = status.as_deref().is_none_or(|s| s.starts_with('2'));
                     let ty = if success { &op.success } else { &op.error };
                     (ty.clone(), false)
                 }),
-            Subject::Schema { name } => {
-                schema_type(surface, name).ok_or_else(|| format!("no type for schema `{name}`"))
-                    .map(|ty| (ty, false))
-            }
+            Subject::Schema { name } => schema_type(surface, name)
+                .ok_or_else(|| format!("no type for schema `{name}`"))
+                .map(|ty| (ty, false)),
         };
         match target.and_then(|(ty, round_trip)| checkable(surface, &ty).map(|ty| (ty, round_trip)))
         {
@@ -165,6 +177,10 @@ pub struct Failure {
     pub ty: String,
     /// What went wrong (with the JSON path inside the example).
     pub reason: String,
+    /// Which rule of its own spec the example breaks, as a JSON Schema
+    /// validator of the spec's schema finds it; `None`: the spec allows the
+    /// example, so the generated type is what is wrong.
+    pub contradiction: Option<String>,
 }
 
 /// The outcome of checking one spec.
@@ -191,6 +207,18 @@ impl Report {
             self.passed as f64 * 100.0 / self.checked as f64
         }
     }
+
+    /// Failures whose example agrees with its spec: the generated types'
+    /// fault, each one a bug.
+    pub fn type_failures(&self) -> impl Iterator<Item = &Failure> {
+        self.failures.iter().filter(|f| f.contradiction.is_none())
+    }
+
+    /// Examples that agree with their spec (passed, or failed with no
+    /// contradiction found).
+    pub fn valid_examples(&self) -> usize {
+        self.passed + self.type_failures().count()
+    }
 }
 
 /// The report as reviewers read it (and as the tests pin it).
@@ -204,9 +232,40 @@ pub fn render(report: &Report) -> String {
         report.checked,
         report.percent()
     );
-    let _ = writeln!(out, "\n## Failures ({})\n", report.failures.len());
-    for f in &report.failures {
+    let _ = writeln!(
+        out,
+        "# Of the {} examples that agree with their spec, {} pass.",
+        report.valid_examples(),
+        report.passed
+    );
+    let types: Vec<&Failure> = report.type_failures().collect();
+    let _ = writeln!(
+        out,
+        "\n## Failures of the generated types ({}): the spec allows the example\n",
+        types.len()
+    );
+    for f in types {
         let _ = writeln!(out, "{}\n    as {}: {}", f.at, f.ty, f.reason);
+    }
+    let contradictions: Vec<&Failure> = report
+        .failures
+        .iter()
+        .filter(|f| f.contradiction.is_some())
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n## Examples that contradict their own spec ({})\n",
+        contradictions.len()
+    );
+    for f in contradictions {
+        let _ = writeln!(
+            out,
+            "{}\n    as {}: {}\n    spec: {}",
+            f.at,
+            f.ty,
+            f.reason,
+            f.contradiction.as_deref().unwrap_or_default()
+        );
     }
     let _ = writeln!(out, "\n## Not checked ({})\n", report.unchecked.len());
     for u in &report.unchecked {
@@ -238,7 +297,8 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     }
     let rendered = pipeline::render(&target)?;
     let doc = crate::load::load_file(spec, &target.spec_display)?;
-    let plan = plan(&examples::collect(&doc.value), &rendered.surface);
+    let examples = examples::collect(&doc.value);
+    let plan = plan(&examples, &rendered.surface);
     crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;
 
     let runner_dir = ws.dir.join("runner");
@@ -268,12 +328,19 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         .output()
         .map_err(|e| Error::Format(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first_error = stderr
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("(no error line)");
+        let shown: Vec<&str> = stderr.lines().take(60).collect();
         return Err(Error::Format(format!(
-            "the conformance program for {} did not build or run:\n{}",
+            "the client generated from {} (or its checking program) does not build: {first_error}\n{}",
             target.spec_display,
-            String::from_utf8_lossy(&output.stderr)
+            shown.join("\n")
         )));
     }
+    let judge = Judge::new(&doc.value);
     let mut report = Report {
         spec: target.spec_display.clone(),
         checked: plan.cases.len(),
@@ -281,13 +348,36 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         ..Report::default()
     };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let (at, ty, error): (String, String, Option<String>) =
-            serde_json::from_str(line).map_err(|e| {
-                Error::Format(format!("unexpected output of the conformance program: {e}: {line}"))
+        let (at, ty, error): (String, String, Option<String>) = serde_json::from_str(line)
+            .map_err(|e| {
+                Error::Format(format!(
+                    "unexpected output of the conformance program: {e}: {line}"
+                ))
             })?;
         match error {
             None => report.passed += 1,
-            Some(reason) => report.failures.push(Failure { at, ty, reason }),
+            Some(reason) => {
+                let verdict = examples
+                    .iter()
+                    .find(|e| e.at == at)
+                    .map(|e| judge.verdict(e))
+                    .unwrap_or(Verdict::Agrees);
+                let (reason, contradiction) = match verdict {
+                    Verdict::Contradicts(rule) => (reason, Some(rule)),
+                    Verdict::Agrees => (reason, None),
+                    // Counted against the types: nothing shows the example is wrong.
+                    Verdict::Unknown(why) => (
+                        format!("{reason} (the spec could not judge it: {why})"),
+                        None,
+                    ),
+                };
+                report.failures.push(Failure {
+                    at,
+                    ty,
+                    reason,
+                    contradiction,
+                })
+            }
         }
     }
     if report.passed + report.failures.len() != report.checked {
@@ -300,10 +390,220 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     Ok(report)
 }
 
+/// Decides whether an example agrees with its own spec, with a JSON Schema
+/// validator (the `jsonschema` crate) of the subject's schema: OpenAPI 3.1
+/// schemas are JSON Schema 2020-12; 3.0 schemas are read as draft 4 with
+/// `nullable: true` made `anyOf [schema, null]` (in either version, since
+/// 3.1 documents use it too).
+pub struct Judge {
+    components: Value,
+    root: Value,
+    draft: jsonschema::Draft,
+}
+
+impl Judge {
+    /// A judge for the document `root`.
+    pub fn new(root: &Value) -> Self {
+        let is_31 = root
+            .get("openapi")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("3.1"));
+        let draft = if is_31 {
+            jsonschema::Draft::Draft202012
+        } else {
+            jsonschema::Draft::Draft4
+        };
+        let mut components = root.get("components").cloned().unwrap_or(Value::Null);
+        as_json_schema(&mut components, draft);
+        Judge {
+            components,
+            root: root.clone(),
+            draft,
+        }
+    }
+
+    /// The schema an example is an example of.
+    fn subject_schema(&self, example: &Example) -> Option<Value> {
+        let root = &self.root;
+        let json_schema = |holder: &Value| -> Option<Value> {
+            let holder = crate::walk::deref(root, holder);
+            holder
+                .get("content")?
+                .as_object()?
+                .iter()
+                .find(|(media, _)| examples::is_json_media(media))
+                .and_then(|(_, m)| m.get("schema").cloned())
+        };
+        let operation = |method: &str, path: &str| root.get("paths")?.get(path)?.get(method);
+        match &example.subject {
+            Subject::Request { method, path } => {
+                json_schema(operation(method, path)?.get("requestBody")?)
+            }
+            Subject::Response {
+                method,
+                path,
+                status: Some(status),
+            } => json_schema(operation(method, path)?.get("responses")?.get(status)?),
+            Subject::Response {
+                method,
+                path,
+                status: None,
+            } => operation(method, path)?
+                .get("responses")?
+                .as_object()?
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .find_map(|(_, r)| json_schema(r)),
+            Subject::Schema { name } => {
+                let pointer = format!(
+                    "#/components/schemas/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                );
+                Some(serde_json::json!({ "$ref": pointer }))
+            }
+        }
+    }
+
+    /// Which rule of the spec `example` breaks; `None` when it agrees with
+    /// its schema (or no schema could be built to tell).
+    pub fn verdict(&self, example: &Example) -> Verdict {
+        let Some(mut schema) = self.subject_schema(example) else {
+            return Verdict::Unknown("no JSON schema documented for it".to_owned());
+        };
+        as_json_schema(&mut schema, self.draft);
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert("allOf".into(), Value::Array(vec![schema]));
+        wrapped.insert("components".into(), self.components.clone());
+        let validator = match jsonschema::options()
+            .with_draft(self.draft)
+            .build(&Value::Object(wrapped))
+        {
+            Ok(v) => v,
+            Err(e) => {
+                return Verdict::Unknown(format!(
+                    "the schema does not compile as JSON Schema: {e}"
+                ));
+            }
+        };
+        match validator.iter_errors(&example.value).next() {
+            None => Verdict::Agrees,
+            Some(error) => {
+                let path = error.instance_path().to_string();
+                let path = if path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    path
+                };
+                Verdict::Contradicts(format!("at `{path}`: {error}"))
+            }
+        }
+    }
+}
+
+/// Whether an example agrees with its own spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The spec's schema takes it.
+    Agrees,
+    /// The spec's schema rejects it: which rule, where.
+    Contradicts(String),
+    /// No verdict (no schema, or one a validator cannot compile), and why.
+    Unknown(String),
+}
+
+/// An OpenAPI schema as the JSON Schema draft `draft` reads it: `nullable`
+/// becomes a `null` alternative, and exclusive bounds take the draft's
+/// form (OpenAPI 3.1 documents still carry 3.0's boolean ones, and 3.0
+/// documents 3.1's numeric ones).
+fn as_json_schema(v: &mut Value, draft: jsonschema::Draft) {
+    nullable_as_null(v);
+    exclusive_bounds(v, draft == jsonschema::Draft::Draft4);
+}
+
+fn exclusive_bounds(v: &mut Value, boolean_form: bool) {
+    match v {
+        Value::Object(map) => {
+            for (exclusive, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                match (map.get(exclusive).cloned(), boolean_form) {
+                    (Some(Value::Bool(flag)), false) => {
+                        map.shift_remove(exclusive);
+                        if flag && let Some(b) = map.shift_remove(bound) {
+                            map.insert(exclusive.into(), b);
+                        }
+                    }
+                    (Some(n @ Value::Number(_)), true) => {
+                        map.insert(bound.into(), n);
+                        map.insert(exclusive.into(), Value::Bool(true));
+                    }
+                    _ => {}
+                }
+            }
+            map.values_mut()
+                .for_each(|c| exclusive_bounds(c, boolean_form));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|c| exclusive_bounds(c, boolean_form)),
+        _ => {}
+    }
+}
+
+impl Judge {
+    /// Which rule of the spec `example` breaks; `None` when it agrees with
+    /// its schema or no verdict could be reached.
+    pub fn contradiction(&self, example: &Example) -> Option<String> {
+        match self.verdict(example) {
+            Verdict::Contradicts(rule) => Some(rule),
+            Verdict::Agrees | Verdict::Unknown(_) => None,
+        }
+    }
+}
+
+/// OpenAPI's `nullable: true` in JSON Schema terms: `anyOf [schema, null]`.
+fn nullable_as_null(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            // `allOf: [X, {nullable: true}]`: the member is the parent's.
+            if let Some(Value::Array(members)) = map.get_mut("allOf") {
+                let only_nullable = |m: &Value| {
+                    m.as_object().is_some_and(|o| {
+                        o.get("nullable") == Some(&Value::Bool(true))
+                            && o.keys().all(|k| k == "nullable" || k == "description")
+                    })
+                };
+                if members.len() > 1 && members.iter().any(only_nullable) {
+                    members.retain(|m| !only_nullable(m));
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            for child in map.values_mut() {
+                nullable_as_null(child);
+            }
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                map.shift_remove("nullable");
+                let inner = Value::Object(std::mem::take(map));
+                map.insert(
+                    "anyOf".into(),
+                    serde_json::json!([inner, { "type": "null" }]),
+                );
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_null),
+        _ => {}
+    }
+}
+
 /// The checking program: a crate depending on the generated client at
 /// `client_path` (relative to the program's directory), with one
 /// monomorphic check per type the cases use.
-pub fn runner_crate(client_crate: &str, client_path: &str, cases: &[Case]) -> Vec<(PathBuf, String)> {
+pub fn runner_crate(
+    client_crate: &str,
+    client_path: &str,
+    cases: &[Case],
+) -> Vec<(PathBuf, String)> {
     let lib = client_crate.replace('-', "_");
     let manifest = format!(
         "# @generated by codegen::conformance\n[package]\nname = \"conformance-runner\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = \"{client_path}\" }}\nserde = \"1.0\"\nserde_json = {{ version = \"1.0\", features = [\"preserve_order\"] }}\nserde_path_to_error = \"0.1\"\n\n[profile.dev]\ndebug = false\n\n[workspace]\n"
@@ -315,7 +615,10 @@ pub fn runner_crate(client_crate: &str, client_path: &str, cases: &[Case]) -> Ve
             Some(inner) => format!("Vec<{lib}::types::{inner}>"),
             None => format!("{lib}::types::{ty}"),
         };
-        let _ = writeln!(arms, "        {ty:?} => check::<{rust}>(value, round_trip),");
+        let _ = writeln!(
+            arms,
+            "        {ty:?} => check::<{rust}>(value, round_trip),"
+        );
     }
     let main = format!("{RUNNER_HEAD}{arms}{RUNNER_TAIL}");
     vec![
@@ -351,7 +654,7 @@ fn check<T: DeserializeOwned + Serialize>(value: &Value, round_trip: bool) -> Re
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         let at = if path == "." { String::new() } else { format!("at `{path}`: ") };
-        format!("{at}{inner}{}", rule(&inner))
+        format!("{at}{inner}")
     })?;
     if round_trip {
         let back = serde_json::to_value(&parsed).map_err(|e| format!("cannot serialize: {e}"))?;
@@ -360,23 +663,6 @@ fn check<T: DeserializeOwned + Serialize>(value: &Value, round_trip: bool) -> Re
         }
     }
     Ok(())
-}
-
-/// Which rule of the spec an error means the example breaks.
-fn rule(error: &str) -> &'static str {
-    if error.starts_with("missing field") {
-        " [the example leaves out a property the spec marks required and not nullable]"
-    } else if error.starts_with("invalid type: null") {
-        " [the example has null where the spec does not allow it]"
-    } else if error.starts_with("unknown variant") {
-        " [the value is not one the spec lists]"
-    } else if error.starts_with("invalid type") {
-        " [the value's JSON type is not the one the spec gives]"
-    } else if error.contains("did not match any variant") {
-        " [the value matches none of the union's members]"
-    } else {
-        ""
-    }
 }
 
 fn first_difference(sent: &Value, back: &Value, path: &str) -> Option<String> {
@@ -476,8 +762,18 @@ mod tests {
                 ex("r", request),
                 ex("ok", response(None)),
                 ex("bad", response(Some("400"))),
-                ex("s", Subject::Schema { name: "chat_model".into() }),
-                ex("gone", Subject::Schema { name: "Missing".into() }),
+                ex(
+                    "s",
+                    Subject::Schema {
+                        name: "chat_model".into(),
+                    },
+                ),
+                ex(
+                    "gone",
+                    Subject::Schema {
+                        name: "Missing".into(),
+                    },
+                ),
                 ex(
                     "other",
                     Subject::Request {
@@ -503,7 +799,11 @@ mod tests {
             ]
         );
         assert_eq!(p.unchecked.len(), 2);
-        assert!(p.unchecked[1].reason.contains("GET /a"), "{:?}", p.unchecked);
+        assert!(
+            p.unchecked[1].reason.contains("GET /a"),
+            "{:?}",
+            p.unchecked
+        );
     }
 
     #[test]
@@ -514,7 +814,11 @@ mod tests {
             round_trip: false,
             value: Value::Null,
         };
-        let files = runner_crate("my-api", "../client", &[case("A"), case("Vec<A>"), case("A")]);
+        let files = runner_crate(
+            "my-api",
+            "../client",
+            &[case("A"), case("Vec<A>"), case("A")],
+        );
         let main = &files[1].1;
         assert_eq!(main.matches("check::<my_api::types::A>").count(), 1);
         assert_eq!(main.matches("check::<Vec<my_api::types::A>>").count(), 1);

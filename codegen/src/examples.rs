@@ -303,10 +303,8 @@ mod tests {
                 "schemas": {"S": {"example": "s", "examples": ["t"]}}
             }
         });
-        let found: Vec<(String, Value)> = collect(&doc)
-            .into_iter()
-            .map(|e| (e.at, e.value))
-            .collect();
+        let found: Vec<(String, Value)> =
+            collect(&doc).into_iter().map(|e| (e.at, e.value)).collect();
         assert_eq!(
             found,
             [

@@ -202,7 +202,11 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
 /// `sent`: callers build values of the type (it is part of a request), so a
 /// newly required field breaks them; in a response-only type it does not.
 fn compare_type(r: &mut Report, name: &str, a: &TypeDecl, b: &TypeDecl, sent: bool) {
-    let role = if sent { "request type" } else { "response type" };
+    let role = if sent {
+        "request type"
+    } else {
+        "response type"
+    };
     if !a.non_exhaustive && b.non_exhaustive {
         r.push(
             Severity::Breaking,

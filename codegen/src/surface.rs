@@ -108,7 +108,11 @@ impl Surface {
     /// operation's parameters (the request body included), through fields,
     /// variants, newtypes and aliases.
     pub fn request_types(&self) -> std::collections::BTreeSet<String> {
-        self.reachable(self.operations.values().flat_map(|op| op.params.iter().map(|p| p.ty.as_str())))
+        self.reachable(
+            self.operations
+                .values()
+                .flat_map(|op| op.params.iter().map(|p| p.ty.as_str())),
+        )
     }
 
     /// The types the client reads: those reachable from success and error
@@ -121,18 +125,26 @@ impl Surface {
         )
     }
 
-    fn reachable<'a>(&self, roots: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<String> {
+    fn reachable<'a>(
+        &self,
+        roots: impl Iterator<Item = &'a str>,
+    ) -> std::collections::BTreeSet<String> {
         let mut seen = std::collections::BTreeSet::new();
         let mut todo: Vec<String> = roots.flat_map(type_names).collect();
         while let Some(name) = todo.pop() {
-            let Some(decl) = self.types.get(&name) else { continue };
+            let Some(decl) = self.types.get(&name) else {
+                continue;
+            };
             if !seen.insert(name) {
                 continue;
             }
             let inner: Vec<&str> = match &decl.kind {
                 TypeKind::Struct(fields) => fields.values().map(|f| f.ty.as_str()).collect(),
                 TypeKind::Newtype(types) => types.iter().map(String::as_str).collect(),
-                TypeKind::Enum(variants) => variants.values().filter_map(|v| v.payload.as_deref()).collect(),
+                TypeKind::Enum(variants) => variants
+                    .values()
+                    .filter_map(|v| v.payload.as_deref())
+                    .collect(),
                 TypeKind::Alias(target) => vec![target.as_str()],
             };
             todo.extend(inner.into_iter().flat_map(type_names));
@@ -186,6 +198,22 @@ pub fn extract_file(file: &syn::File) -> Surface {
                     for it in items {
                         if let Some((name, decl)) = type_decl(it) {
                             surface.types.insert(name, decl);
+                        }
+                    }
+                    // A serde trait implemented by hand (the refine stage's
+                    // tagged unions) is listed like a derived one.
+                    for it in items {
+                        if let syn::Item::Impl(imp) = it
+                            && let Some((path, _)) = &imp.trait_
+                            && let Some(last) = path.segments.last()
+                            && (last.ident == "Deserialize" || last.ident == "Serialize")
+                            && let Some(decl) = surface.types.get_mut(&type_name(&imp.self_ty))
+                        {
+                            let name = last.ident.to_string();
+                            if !decl.derives.contains(&name) {
+                                decl.derives.push(name);
+                                decl.derives.sort();
+                            }
                         }
                     }
                 }

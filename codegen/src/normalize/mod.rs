@@ -8,6 +8,7 @@
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
+//! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
@@ -24,6 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod required_alternatives;
 mod server_defaults;
 mod string_unions;
 
@@ -85,6 +87,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     select(&mut n, config);
     openapi_31(&mut n);
     string_unions::rewrite(&mut n);
+    required_alternatives::rewrite(&mut n);
     nullable_components(&mut n);
     integer_range(&mut n);
     path_parameter_names(&mut n, doc);

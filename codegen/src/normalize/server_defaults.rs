@@ -59,8 +59,14 @@ mod tests {
         );
         let n = super::super::normalize(&doc, &Config::default());
         let props = &n.value["components"]["schemas"]["Req"]["properties"];
-        assert_eq!(props["t"], json!({"type": "number", "description": "Temperature.\n\nDefault: `1`."}));
-        assert_eq!(props["n"], json!({"type": "integer", "description": "Default: `2`."}));
+        assert_eq!(
+            props["t"],
+            json!({"type": "number", "description": "Temperature.\n\nDefault: `1`."})
+        );
+        assert_eq!(
+            props["n"],
+            json!({"type": "integer", "description": "Default: `2`."})
+        );
         assert!(n.changes.iter().any(|c| c.step == "server-defaults"));
     }
 }

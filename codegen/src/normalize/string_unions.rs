@@ -140,8 +140,14 @@ mod tests {
             }}
         }));
         let props = &v["components"]["schemas"]["Req"]["properties"];
-        assert_eq!(props["model"], json!({"description": "d", "type": "string", "enum": ["a", "b", "c"]}));
+        assert_eq!(
+            props["model"],
+            json!({"description": "d", "type": "string", "enum": ["a", "b", "c"]})
+        );
         assert_eq!(props["free"], json!({"type": "string"}));
-        assert!(props["mixed"].get("anyOf").is_some(), "not all strings: left alone");
+        assert!(
+            props["mixed"].get("anyOf").is_some(),
+            "not all strings: left alone"
+        );
     }
 }

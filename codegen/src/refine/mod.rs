@@ -6,6 +6,9 @@
 //! | step | module | rewrite |
 //! |---|---|---|
 //! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
+//! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
+//! | `union-order` | [`union_order`] | the variants of an untagged union are tried from specific to general (objects with more required properties, .., strings, free-form values last), so none shadows another |
+//! | `number-form` | [`number_form`] | `f64` fields and variants write a whole number as an integer (`1`, not `1.0`), so a number goes out as the caller wrote it |
 //! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
 //!
 //! What typify gets wrong at the schema level (unions of strings, defaults
@@ -14,7 +17,10 @@
 //! rewritten here.
 
 pub mod nullable;
+pub mod number_form;
 pub mod open_enums;
+pub mod tagged_unions;
+pub mod union_order;
 
 /// One refinement made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +41,32 @@ pub fn refine(file: &mut syn::File) -> Vec<Refinement> {
     if opened > 0 {
         out.push(Refinement {
             step: "open-enums",
-            what: format!("{opened} string enums take values the spec does not list (`Other(String)`)"),
+            what: format!(
+                "{opened} string enums take values the spec does not list (`Other(String)`)"
+            ),
+        });
+    }
+    let tagged = tagged_unions::read_by_tag(items);
+    if tagged > 0 {
+        out.push(Refinement {
+            step: "tagged-unions",
+            what: format!(
+                "{tagged} unions are read by their tag property, not by trying each member"
+            ),
+        });
+    }
+    let reordered = union_order::specific_first(items);
+    if reordered > 0 {
+        out.push(Refinement {
+            step: "union-order",
+            what: format!("{reordered} untagged unions try their members from specific to general"),
+        });
+    }
+    let numbers = number_form::as_written(items);
+    if numbers > 0 {
+        out.push(Refinement {
+            step: "number-form",
+            what: format!("{numbers} number fields write whole numbers as integers"),
         });
     }
     let fields = nullable::may_be_missing(items);
@@ -82,4 +113,21 @@ pub(crate) fn serde_str(attrs: &[syn::Attribute], key: &str) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// Remove the derive of trait `name` (by its last path segment).
+pub(crate) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
+    use syn::punctuated::Punctuated;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) =
+            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
 }

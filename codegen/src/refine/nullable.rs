@@ -33,7 +33,11 @@ pub fn may_be_missing(items: &mut Vec<syn::Item>) -> usize {
             continue;
         };
         for field in fields.named.iter_mut() {
-            for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+            for attr in field
+                .attrs
+                .iter_mut()
+                .filter(|a| a.path().is_ident("serde"))
+            {
                 let Ok(metas) =
                     attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
                 else {
@@ -64,8 +68,10 @@ pub fn may_be_missing(items: &mut Vec<syn::Item>) -> usize {
                     }
                     continue;
                 }
-                let mut kept: Vec<syn::Meta> =
-                    metas.into_iter().filter(|m| !is_option_deserialize(m)).collect();
+                let mut kept: Vec<syn::Meta> = metas
+                    .into_iter()
+                    .filter(|m| !is_option_deserialize(m))
+                    .collect();
                 if !kept.iter().any(|m| m.path().is_ident("default")) {
                     kept.insert(0, syn::parse_quote!(default));
                 }

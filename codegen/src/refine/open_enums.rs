@@ -38,7 +38,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
                 continue;
             };
             let other = format_ident!("{other}");
-            remove_derive(&mut e.attrs, "Copy");
+            super::remove_derive(&mut e.attrs, "Copy");
             e.variants.push(syn::parse_quote! {
                 /// A value the spec does not list, kept as sent.
                 #[serde(untagged)]
@@ -116,21 +116,6 @@ fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
-fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) =
-            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| !p.segments.last().is_some_and(|s| s.ident == name))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
-}
-
 /// Replace typify's `Display` and `FromStr` of `name` with ones that cover
 /// the `other` variant, and add `as_str`.
 /// Returns the new inherent impl with `as_str`, to place after the enum.
@@ -195,4 +180,54 @@ fn rewrite_impls(
         }
     };
     as_str
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    #[test]
+    fn string_enums_of_two_or_more_values_take_any_value() {
+        let mut file: syn::File = syn::parse_quote! {
+            mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Status { #[serde(rename = "ready")] Ready, #[serde(rename = "failed")] Failed }
+                impl ::std::fmt::Display for Status {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { match *self { Self::Ready => f.write_str("ready"), Self::Failed => f.write_str("failed") } }
+                }
+                impl ::std::str::FromStr for Status {
+                    type Err = self::error::ConversionError;
+                    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> { match value { "ready" => Ok(Self::Ready), _ => Err("invalid value".into()) } }
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Kind { #[serde(rename = "thing")] Thing }
+            }
+        };
+        let items = super::super::types_items(&mut file).unwrap();
+        assert_eq!(
+            super::open(items),
+            1,
+            "a one-value enum is a constant, left closed"
+        );
+        let code = file.to_token_stream().to_string();
+        assert!(
+            code.contains("# [serde (untagged)] Other (:: std :: string :: String)"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains("other => Self :: Other (other . to_owned ())"),
+            "{code}"
+        );
+        assert!(
+            code.contains("Self :: Other (value) => value . as_str ()"),
+            "{code}"
+        );
+        assert!(!code.contains("invalid value"), "{code}");
+    }
 }
