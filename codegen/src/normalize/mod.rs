@@ -5,6 +5,7 @@
 //!
 //! | step | rewrite |
 //! |---|---|
+//! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
@@ -25,6 +26,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod operation_ids;
 mod required_alternatives;
 mod server_defaults;
 mod string_unions;
@@ -84,6 +86,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
         left_out: Vec::new(),
         problems: Vec::new(),
     };
+    operation_ids::derive(&mut n);
     select(&mut n, config);
     openapi_31(&mut n);
     string_unions::rewrite(&mut n);

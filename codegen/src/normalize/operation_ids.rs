@@ -1,0 +1,116 @@
+//! `operation-ids`: an operation without an `operationId` is given one,
+//! derived from its method and path.
+//!
+//! Real specs often leave `operationId` out (xkcd, the NYT, CircleCI).
+//! progenitor needs one per operation: it is the Rust method name. The name
+//! is the method and the path's words in snake case, `GET /info.0.json` ->
+//! `get_info_0_json`, `GET /{comicId}/info.0.json` ->
+//! `get_comic_id_info_0_json`; it depends on nothing but the operation, so
+//! it is stable across regenerations, and a name already taken (by a given
+//! id or an earlier derived one) gets `_2`, `_3`, ... Nothing is lost; each
+//! name is reported.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::Normalized;
+use crate::walk;
+
+/// Name every operation that has no `operationId`.
+pub(super) fn derive(n: &mut Normalized) {
+    let ops = walk::operations(&n.value);
+    let mut taken: BTreeSet<String> = ops.iter().filter_map(|o| o.id.clone()).collect();
+    let mut named = Vec::new();
+    for op in ops.iter().filter(|o| o.id.is_none()) {
+        let base = derived_name(&op.method, &op.path);
+        let mut name = base.clone();
+        let mut i = 2;
+        while taken.contains(&name) {
+            name = format!("{base}_{i}");
+            i += 1;
+        }
+        taken.insert(name.clone());
+        if let Some(Value::Object(o)) = walk::operation_mut(&mut n.value, op) {
+            o.insert("operationId".into(), json!(name));
+            named.push(format!(
+                "{} {} -> {name}",
+                op.method.to_uppercase(),
+                op.path
+            ));
+        }
+    }
+    for what in named {
+        n.change("operation-ids", format!("named {what}"));
+    }
+}
+
+/// `get` + `/users/{userId}/repos.json` -> `get_users_user_id_repos_json`.
+pub fn derived_name(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_ascii_lowercase()];
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() {
+            // camelCase -> camel_case
+            if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            word.push(c.to_ascii_lowercase());
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    if words.len() == 1 {
+        words.push("root".to_owned());
+    }
+    words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::Document;
+
+    #[test]
+    fn names_come_from_method_and_path() {
+        assert_eq!(derived_name("get", "/info.0.json"), "get_info_0_json");
+        assert_eq!(
+            derived_name("get", "/{comicId}/info.0.json"),
+            "get_comic_id_info_0_json"
+        );
+        assert_eq!(derived_name("DELETE", "/"), "delete_root");
+        assert_eq!(derived_name("post", "/v1/HTTPThings"), "post_v1_httpthings");
+    }
+
+    #[test]
+    fn missing_ids_are_derived_unique_and_reported() {
+        let doc = Document::from_value(
+            "t.json",
+            json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/a": {"get": {"responses": {}}, "post": {"operationId": "get_a", "responses": {}}},
+                    "/a/": {"get": {"responses": {}}}
+                }
+            }),
+        );
+        let n = super::super::normalize(&doc, &Config::default());
+        assert_eq!(n.value["paths"]["/a"]["get"]["operationId"], "get_a_2");
+        assert_eq!(n.value["paths"]["/a/"]["get"]["operationId"], "get_a_3");
+        assert_eq!(n.value["paths"]["/a"]["post"]["operationId"], "get_a");
+        assert!(
+            n.changes
+                .iter()
+                .any(|c| c.step == "operation-ids" && c.what == "named GET /a -> get_a_2")
+        );
+    }
+}
