@@ -38,6 +38,8 @@ pub struct Needs {
     pub serde_json: bool,
     /// `futures` (streaming or paginated operations).
     pub futures: bool,
+    /// `base64` and `rand` (websocket upgrades: the `Sec-WebSocket-Key`).
+    pub websockets: bool,
 }
 
 /// The generator's output, before formatting.
@@ -118,6 +120,7 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
         regress: type_space.uses_regress(),
         serde_json: type_space.uses_serde_json(),
         futures: generator.uses_futures(),
+        websockets: generator.uses_websockets(),
     };
     Ok(Generated {
         file,

@@ -453,6 +453,10 @@ fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String 
     if needs.futures {
         deps.push("futures = \"0.3\"".to_owned());
     }
+    if needs.websockets {
+        deps.push("base64 = \"0.22\"".to_owned());
+        deps.push("rand = \"0.9\"".to_owned());
+    }
     deps.sort();
     let header = format::header(p).replace("// ", "# ").replace("//", "#");
     format!(
