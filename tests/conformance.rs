@@ -15,14 +15,21 @@ use codegen::pipeline::{GENERATED_CRATES_TARGET_DIR, workspace_root};
 use workspace_tests::shared_specs;
 
 fn check(spec: &Path, config: Option<&Path>) -> Report {
+    conformance::run(spec, config, &workspace(spec))
+        .unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()))
+}
+
+/// The same work directory as `cargo xtask conformance` uses
+/// (`target/conformance/<spec stem>`): files are only rewritten when they
+/// change, so a crate whose spec did not change is not rebuilt.
+fn workspace(spec: &Path) -> Workspace {
     let root = workspace_root();
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace {
-        dir: dir.path().to_owned(),
+    let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
+    Workspace {
+        dir: root.join("target/conformance").join(stem),
         target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
         lockfile: Some(root.join("Cargo.lock")),
-    };
-    conformance::run(spec, config, &ws).unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()))
+    }
 }
 
 /// Open enums, unions of strings, nullable fields that are missing, no
@@ -114,14 +121,7 @@ fn real_specs_examples_conform() {
         if codegen::examples::collect(&doc.value).is_empty() {
             continue;
         }
-        let root = workspace_root();
-        let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace {
-            dir: dir.path().to_owned(),
-            target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
-            lockfile: Some(root.join("Cargo.lock")),
-        };
-        match conformance::run(&path, Some(&config), &ws) {
+        match conformance::run(&path, Some(&config), &workspace(&path)) {
             Ok(report) => {
                 summary.push_str(&format!(
                     "{name}: {} of {} examples pass, {} not checked\n",

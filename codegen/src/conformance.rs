@@ -64,8 +64,11 @@ pub struct Plan {
     pub unchecked: Vec<Unchecked>,
 }
 
-/// Match each example with the generated type it is an example of.
-pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
+/// Match each example with the generated type it is an example of. `root`
+/// is the spec: a response example of one status whose schema is a named
+/// component is checked against that component's type (an operation's one
+/// error type may stand for several statuses).
+pub fn plan(root: &Value, examples: &[Example], surface: &Surface) -> Plan {
     let mut plan = Plan::default();
     for example in examples {
         let target = match &example.subject {
@@ -96,9 +99,13 @@ pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
                     )
                 })
                 .map(|op| {
+                    let named = status
+                        .as_deref()
+                        .and_then(|s| response_component(root, method, path, s))
+                        .and_then(|name| schema_type(surface, &name));
                     let success = status.as_deref().is_none_or(|s| s.starts_with('2'));
                     let ty = if success { &op.success } else { &op.error };
-                    (ty.clone(), false)
+                    (named.unwrap_or_else(|| ty.clone()), false)
                 }),
             Subject::Schema { name } => schema_type(surface, name)
                 .ok_or_else(|| format!("no type for schema `{name}`"))
@@ -119,6 +126,27 @@ pub fn plan(examples: &[Example], surface: &Surface) -> Plan {
         }
     }
     plan
+}
+
+/// The component schema named by `$ref` as the JSON body of the response
+/// `status` of `method path`, if it is one.
+fn response_component(root: &Value, method: &str, path: &str, status: &str) -> Option<String> {
+    let response = root
+        .get("paths")?
+        .get(path)?
+        .get(method)?
+        .get("responses")?
+        .get(status)?;
+    let response = crate::walk::deref(root, response);
+    let (_, media) = response
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(media, _)| examples::is_json_media(media))?;
+    let reference = media.get("schema")?.get("$ref")?.as_str()?;
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(|n| n.replace("~1", "/").replace("~0", "~"))
 }
 
 fn operation<'a>(
@@ -298,7 +326,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     let rendered = pipeline::render(&target)?;
     let doc = crate::load::load_file(spec, &target.spec_display)?;
     let examples = examples::collect(&doc.value);
-    let plan = plan(&examples, &rendered.surface);
+    let plan = plan(&doc.value, &examples, &rendered.surface);
     crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;
 
     let runner_dir = ws.dir.join("runner");
@@ -758,6 +786,7 @@ mod tests {
             status: status.map(Into::into),
         };
         let p = plan(
+            &Value::Null,
             &[
                 ex("r", request),
                 ex("ok", response(None)),
@@ -804,6 +833,28 @@ mod tests {
             "{:?}",
             p.unchecked
         );
+    }
+
+    #[test]
+    fn a_status_with_its_own_component_is_checked_against_it() {
+        let root = json!({"paths": {"/a": {"post": {"responses": {
+            "404": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Made"}}}},
+            "500": {"content": {"application/json": {"schema": {"type": "object"}}}}
+        }}}}});
+        let ex = |status: &str| Example {
+            at: status.into(),
+            operation_id: None,
+            subject: Subject::Response {
+                method: "post".into(),
+                path: "/a".into(),
+                status: Some(status.into()),
+            },
+            value: json!({}),
+        };
+        let p = plan(&root, &[ex("404"), ex("500")], &surface());
+        let types: Vec<&str> = p.cases.iter().map(|c| c.ty.as_str()).collect();
+        // 404 names its own schema; 500's inline one falls back to the error type.
+        assert_eq!(types, ["Made", "ErrorResponse"]);
     }
 
     #[test]
