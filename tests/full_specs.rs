@@ -77,6 +77,8 @@ fn progenitor_samples_generate_as_progenitor_does() {
 fn progenitor_samples_compile() {
     let Some(specs) = shared_specs() else { return };
     let root = workspace_root();
+    // Outside this workspace (cargo would take the crates for members).
+    let dir = tempfile::tempdir().unwrap();
     let mut failed = Vec::new();
     for name in [
         "buildomat",
@@ -87,7 +89,7 @@ fn progenitor_samples_compile() {
         "param-overrides",
         "propolis-server",
     ] {
-        let out = root.join("target/progenitor-samples").join(name);
+        let out = dir.path().join(name);
         let target =
             Target::standalone(&specs.join(format!("progenitor/{name}.json")), &out, name).unwrap();
         pipeline::run(&target, codegen::Mode::Write).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -343,7 +343,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         .iter()
         .map(|c| (c.at.as_str(), c.ty.as_str(), c.round_trip, &c.value))
         .collect();
-    let json = serde_json::to_string(&cases).map_err(|e| Error::Format(e.to_string()))?;
+    let json = serde_json::to_string(&cases).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&cases_path, json).map_err(|e| Error::io(&cases_path, e))?;
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -354,7 +354,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         .arg(&cases_path)
         .env("CARGO_TARGET_DIR", &ws.target_dir)
         .output()
-        .map_err(|e| Error::Format(format!("cannot run cargo: {e}")))?;
+        .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let first_error = stderr
@@ -362,7 +362,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
             .find(|l| l.starts_with("error"))
             .unwrap_or("(no error line)");
         let shown: Vec<&str> = stderr.lines().take(60).collect();
-        return Err(Error::Format(format!(
+        return Err(Error::Build(format!(
             "the client generated from {} (or its checking program) does not build: {first_error}\n{}",
             target.spec_display,
             shown.join("\n")
@@ -378,7 +378,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let (at, ty, error): (String, String, Option<String>) = serde_json::from_str(line)
             .map_err(|e| {
-                Error::Format(format!(
+                Error::Build(format!(
                     "unexpected output of the conformance program: {e}: {line}"
                 ))
             })?;
@@ -409,7 +409,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         }
     }
     if report.passed + report.failures.len() != report.checked {
-        return Err(Error::Format(format!(
+        return Err(Error::Build(format!(
             "the conformance program answered for {} of {} examples",
             report.passed + report.failures.len(),
             report.checked

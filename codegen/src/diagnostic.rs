@@ -122,6 +122,9 @@ pub enum Error {
     Format(String),
     /// The command was asked for something it cannot do (e.g. a bad crate name).
     Usage(String),
+    /// A generated crate did not build, or a program built from it failed
+    /// (conformance); the message carries cargo's first error.
+    Build(String),
 }
 
 impl Error {
@@ -152,6 +155,7 @@ impl fmt::Display for Error {
                 crate::PROGENITOR_VERSION
             ),
             Error::Usage(message) => write!(f, "{message}"),
+            Error::Build(message) => write!(f, "{message}"),
             Error::Format(message) => write!(
                 f,
                 "internal error: the generated code is not valid Rust ({message}); please report this with the spec"
