@@ -10,6 +10,7 @@
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
+//! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
@@ -30,6 +31,7 @@ mod operation_ids;
 mod required_alternatives;
 mod server_defaults;
 mod string_unions;
+mod titles;
 
 use serde_json::{Map, Value, json};
 
@@ -91,6 +93,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     openapi_31(&mut n);
     string_unions::rewrite(&mut n);
     required_alternatives::rewrite(&mut n);
+    titles::dedupe(&mut n);
     nullable_components(&mut n);
     integer_range(&mut n);
     path_parameter_names(&mut n, doc);
