@@ -5,6 +5,17 @@
 use codegen::pipeline::{self, Target};
 use workspace_tests::{shared_specs, workspace_root};
 
+/// progenitor's sample specs (`../shared/specs/progenitor/<name>.json`).
+const PROGENITOR_SAMPLES: [&str; 7] = [
+    "buildomat",
+    "cli-gen",
+    "keeper",
+    "nexus",
+    "param-collision",
+    "param-overrides",
+    "propolis-server",
+];
+
 fn render(spec: &std::path::Path, config: Option<&str>) -> pipeline::Rendered {
     let dir = tempfile::tempdir().unwrap();
     let mut target = Target::standalone(spec, &dir.path().join("out"), "full").unwrap();
@@ -49,15 +60,7 @@ fn openai_30_generates_with_the_lossy_steps() {
 #[test]
 fn progenitor_samples_generate_as_progenitor_does() {
     let Some(specs) = shared_specs() else { return };
-    for name in [
-        "buildomat",
-        "cli-gen",
-        "keeper",
-        "nexus",
-        "param-collision",
-        "param-overrides",
-        "propolis-server",
-    ] {
+    for name in PROGENITOR_SAMPLES {
         let r = render(&specs.join(format!("progenitor/{name}.json")), None);
         assert!(r.operations > 0, "{name}");
         assert!(r.left_out.is_empty(), "{name}: {:?}", r.left_out);
@@ -80,15 +83,7 @@ fn progenitor_samples_compile() {
     // Outside this workspace (cargo would take the crates for members).
     let dir = tempfile::tempdir().unwrap();
     let mut failed = Vec::new();
-    for name in [
-        "buildomat",
-        "cli-gen",
-        "keeper",
-        "nexus",
-        "param-collision",
-        "param-overrides",
-        "propolis-server",
-    ] {
+    for name in PROGENITOR_SAMPLES {
         let out = dir.path().join(name);
         let target =
             Target::standalone(&specs.join(format!("progenitor/{name}.json")), &out, name).unwrap();

@@ -31,52 +31,53 @@ pub struct Refinement {
     pub what: String,
 }
 
+/// A step: its name, the rewrite, and how to say what it changed.
+type Step = (&'static str, fn(&mut Vec<syn::Item>) -> usize, &'static str);
+
+/// The steps, in order (the tag and order steps see the opened enums).
+const STEPS: [Step; 5] = [
+    (
+        "open-enums",
+        open_enums::open,
+        "string enums take values the spec does not list (`Other(String)`)",
+    ),
+    (
+        "tagged-unions",
+        tagged_unions::read_by_tag,
+        "unions are read by their tag property, not by trying each member",
+    ),
+    (
+        "union-order",
+        |items| union_order::specific_first(items),
+        "untagged unions try their members from specific to general",
+    ),
+    (
+        "number-form",
+        number_form::as_written,
+        "number fields write whole numbers as integers",
+    ),
+    (
+        "nullable-fields",
+        nullable::may_be_missing,
+        "nullable fields may be missing, optional ones null",
+    ),
+];
+
 /// Run every step on the generated file.
 pub fn refine(file: &mut syn::File) -> Vec<Refinement> {
-    let mut out = Vec::new();
     let Some(items) = types_items(file) else {
-        return out;
+        return Vec::new();
     };
-    let opened = open_enums::open(items);
-    if opened > 0 {
-        out.push(Refinement {
-            step: "open-enums",
-            what: format!(
-                "{opened} string enums take values the spec does not list (`Other(String)`)"
-            ),
-        });
-    }
-    let tagged = tagged_unions::read_by_tag(items);
-    if tagged > 0 {
-        out.push(Refinement {
-            step: "tagged-unions",
-            what: format!(
-                "{tagged} unions are read by their tag property, not by trying each member"
-            ),
-        });
-    }
-    let reordered = union_order::specific_first(items);
-    if reordered > 0 {
-        out.push(Refinement {
-            step: "union-order",
-            what: format!("{reordered} untagged unions try their members from specific to general"),
-        });
-    }
-    let numbers = number_form::as_written(items);
-    if numbers > 0 {
-        out.push(Refinement {
-            step: "number-form",
-            what: format!("{numbers} number fields write whole numbers as integers"),
-        });
-    }
-    let fields = nullable::may_be_missing(items);
-    if fields > 0 {
-        out.push(Refinement {
-            step: "nullable-fields",
-            what: format!("{fields} nullable fields may be missing, optional ones null"),
-        });
-    }
-    out
+    STEPS
+        .iter()
+        .filter_map(|(step, run, what)| {
+            let count = run(items);
+            (count > 0).then(|| Refinement {
+                step,
+                what: format!("{count} {what}"),
+            })
+        })
+        .collect()
 }
 
 /// The items of `mod types`.
