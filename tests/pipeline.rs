@@ -19,6 +19,23 @@ fn checked_in_client_matches_the_spec() {
     assert_eq!(outcome.operations, 1);
 }
 
+/// The same for the fixture crates (`cargo xtask generate` writes them too).
+#[test]
+fn checked_in_fixtures_match_their_specs() {
+    let root = workspace_root();
+    for target in Target::checked_in(&root).into_iter().skip(1) {
+        let outcome = pipeline::run(&target, Mode::Check)
+            .unwrap_or_else(|e| panic!("generation of {} failed:\n{e}", target.out_display));
+        assert!(
+            outcome.is_fresh(),
+            "{} does not match {}; run `cargo xtask generate`.\n{}",
+            target.out_display,
+            target.spec_display,
+            outcome.diff()
+        );
+    }
+}
+
 /// Same spec, same bytes: twice in one process, and from a copy of the
 /// workspace somewhere else on disk.
 #[test]

@@ -14,6 +14,9 @@
 //! drop_invalid_defaults = true        # defaults that do not match their schema
 //! collapse_types = true               # one request body type, one success and one error type per operation
 //! drop_failing_operations = true      # operations progenitor fails or panics on
+//!
+//! [streams]
+//! flag = "stream"   # the body property send_stream() sets to true ("" for none)
 //! ```
 
 use std::path::Path;
@@ -33,6 +36,35 @@ pub struct Config {
     pub select: Select,
     /// Which information-losing rewrites are allowed.
     pub lossy: Lossy,
+    /// How streaming calls are asked for.
+    pub streams: Streams,
+}
+
+/// Event streams (`send_stream()`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Streams {
+    /// The boolean body property `send_stream()` sets to `true`, when the
+    /// body has it (OpenAI: `stream`); empty for APIs that are asked for a
+    /// stream by the `Accept` header alone.
+    pub flag: String,
+}
+
+impl Default for Streams {
+    fn default() -> Self {
+        Self {
+            flag: "stream".to_owned(),
+        }
+    }
+}
+
+impl Streams {
+    /// The settings of the `extend` stage.
+    pub fn extend_settings(&self) -> crate::extend::Settings {
+        crate::extend::Settings {
+            stream_flag: (!self.flag.is_empty()).then(|| self.flag.clone()),
+        }
+    }
 }
 
 /// Operation selection.

@@ -71,13 +71,25 @@ pub struct Hooks {
     pub spec_info: bool,
 }
 
-/// Run progenitor on `api` (from the file `file`), turning any panic into
-/// an error.
-pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, Error> {
+/// Run progenitor on `api` (`doc` in its JSON form, from the file `file`),
+/// turning any panic into an error; then the `refine` and `extend` stages.
+pub fn generate(
+    api: &OpenAPI,
+    doc: &serde_json::Value,
+    file: &str,
+    hooks: &Hooks,
+    extend: &crate::extend::Settings,
+) -> Result<Generated, Error> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // File parts of multipart bodies (see `normalize::media_types`).
+        .with_replacement(
+            crate::normalize::media_types::FILE_PART_SCHEMA,
+            "crate::runtime::FilePart",
+            std::iter::empty(),
+        );
     if let Some(inner) = &hooks.inner_type {
         let inner: syn::Type = syn::parse_str(inner)
             .map_err(|e| Error::Format(format!("inner type `{inner}`: {e}")))?;
@@ -89,6 +101,7 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
     let mut generator = Generator::new(&settings);
 
     let result = without_panic_output(|| generator.generate_tokens(api));
+    let file_name = file;
     let tokens = match result {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {
@@ -107,7 +120,16 @@ pub fn generate(api: &OpenAPI, file: &str, hooks: &Hooks) -> Result<Generated, E
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     MarkNonExhaustive.visit_file_mut(&mut file);
-    let refinements = crate::refine::refine(&mut file);
+    let mut refinements = crate::refine::refine(&mut file);
+    refinements.extend(
+        crate::extend::extend(doc, &mut file, extend).map_err(|e| match e {
+            Error::Generate { message, .. } => Error::Generate {
+                file: file_name.to_owned(),
+                message,
+            },
+            e => e,
+        })?,
+    );
     if hooks.spec_info {
         let info = spec_info(api, &file);
         file.items.push(info);
@@ -188,11 +210,14 @@ fn spec_info(api: &OpenAPI, file: &syn::File) -> syn::Item {
 }
 
 /// Operations in the document (path items given as references excluded).
+/// A method the `media-types` step made for another media type of an
+/// operation's body (its path carries `#kind`) is not another operation.
 pub fn count_operations(api: &OpenAPI) -> usize {
     api.paths
         .paths
-        .values()
-        .filter_map(|item| match item {
+        .iter()
+        .filter(|(path, _)| !path.contains('#'))
+        .filter_map(|(_, item)| match item {
             ReferenceOr::Item(item) => Some(item.iter().count()),
             ReferenceOr::Reference { .. } => None,
         })

@@ -2,6 +2,7 @@
 //! write/check. The `xtask` and the workspace tests call [`run`] and nothing
 //! else, so both always see the same output.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
@@ -24,6 +25,15 @@ pub const GENERATED_CRATES_TARGET_DIR: &str = "target/generated-crates";
 /// The one generated file inside [`WORKSPACE_CLIENT_DIR`].
 pub const WORKSPACE_GENERATED_FILE: &str = "src/generated.rs";
 
+/// Standalone crates generated from specs of our own and checked in, so
+/// that tests can use them like any user would: `(spec, crate directory,
+/// crate name)`, relative to the workspace root.
+pub const FIXTURES: [(&str, &str, &str); 1] = [(
+    "tests/specs/streams-uploads.yaml",
+    "fixtures/streams-uploads",
+    "streams-uploads-client",
+)];
+
 /// What kind of crate to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Layout {
@@ -31,7 +41,8 @@ pub enum Layout {
     /// generated; `Cargo.toml`, `lib.rs` and the hand-written modules beside
     /// it are maintained by hand.
     Workspace,
-    /// A crate of its own (`Cargo.toml` + `src/lib.rs`), like
+    /// A crate of its own (`Cargo.toml`, `src/lib.rs`, `src/generated.rs`
+    /// and the runtime's copy in `src/runtime/`), like
     /// `cargo progenitor` writes, for any spec.
     Standalone {
         /// The crate's name.
@@ -44,7 +55,7 @@ impl Layout {
     pub fn code_path(&self) -> &'static str {
         match self {
             Layout::Workspace => WORKSPACE_GENERATED_FILE,
-            Layout::Standalone { .. } => "src/lib.rs",
+            Layout::Standalone { .. } => "src/generated.rs",
         }
     }
 }
@@ -90,6 +101,24 @@ impl Target {
             .push_str(&format!(" --config {}", display_name(config)));
         self.config = Some(config.to_owned());
         self
+    }
+
+    /// Every crate this workspace generates and checks in: its client, and
+    /// the fixture crates whose behaviour the tests check (a standalone
+    /// crate with event streams and uploads). `cargo xtask generate` writes
+    /// them all; `--check` and `cargo test` check them all.
+    pub fn checked_in(root: &Path) -> Vec<Self> {
+        let mut targets = vec![Self::workspace(root)];
+        for (spec, out, name) in FIXTURES {
+            let mut t = Self::standalone(&root.join(spec), &root.join(out), name)
+                .expect("fixture names are valid crate names");
+            // Relative names, so the header does not depend on the checkout.
+            t.spec_display = (*spec).to_owned();
+            t.out_display = (*out).to_owned();
+            t.command = format!("cargo xtask generate --spec {spec} --out {out} --name {name}");
+            targets.push(t);
+        }
+        targets
     }
 
     /// A standalone crate named `name` in `out_dir`, from any spec.
@@ -225,6 +254,12 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
             PathBuf::from("Cargo.toml"),
             standalone_manifest(name, &generated.needs, &provenance),
         ));
+        files.push((
+            PathBuf::from("src/lib.rs"),
+            standalone_lib(&format::header(&provenance)),
+        ));
+        // The runtime is a module of the crate (see `runtime_copy`).
+        files.extend(crate::runtime_copy::files(&format::header(&provenance)));
     }
     let code_index = files.len();
     files.push((PathBuf::from(target.layout.code_path()), code));
@@ -249,7 +284,8 @@ fn generate_resilient(
     hooks: &Hooks,
 ) -> Result<generate::Generated, Error> {
     let api = doc.to_openapi(&n.value)?;
-    let first_error = match generate::generate(&api, &doc.display_path, hooks) {
+    let extend = config.streams.extend_settings();
+    let first_error = match generate::generate(&api, &n.value, &doc.display_path, hooks, &extend) {
         Ok(generated) => return Ok(generated),
         Err(e @ Error::Generate { .. }) => e,
         Err(e) => return Err(e),
@@ -278,7 +314,7 @@ fn generate_resilient(
         n.remove_operation(&op, message);
     }
     let api = doc.to_openapi(&n.value)?;
-    generate::generate(&api, &doc.display_path, hooks)
+    generate::generate(&api, &n.value, &doc.display_path, hooks, &extend)
 }
 
 /// Each operation progenitor fails on when generating it alone (with only
@@ -302,9 +338,15 @@ fn failing_operations(
             paths.insert(op.path.clone(), serde_json::Value::Object(only));
         }
         normalize::prune_unused(&mut alone);
-        let result = doc
-            .to_openapi(&alone)
-            .and_then(|api| generate::generate(&api, &doc.display_path, &Hooks::default()));
+        let result = doc.to_openapi(&alone).and_then(|api| {
+            generate::generate(
+                &api,
+                &alone,
+                &doc.display_path,
+                &Hooks::default(),
+                &crate::extend::Settings::default(),
+            )
+        });
         match result {
             Ok(_) => {}
             Err(Error::Generate { message, .. }) => out.push((op, message)),
@@ -432,36 +474,73 @@ fn workspace_hooks() -> Hooks {
 }
 
 fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {
-    let mut deps = vec![
-        format!("progenitor-client = \"={}\"", crate::PROGENITOR_VERSION),
-        "reqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\", \"rustls\"] }".to_owned(),
-        "serde = { version = \"1.0\", features = [\"derive\"] }".to_owned(),
-        "serde_json = \"1.0\"".to_owned(),
-    ];
+    use crate::runtime_copy::{Dependency, add_dependencies};
+    let mut deps: BTreeMap<String, Dependency> = BTreeMap::new();
+    let mut add = |name: &str, dep: Dependency| {
+        deps.insert(name.to_owned(), dep);
+    };
+    add(
+        "progenitor-client",
+        Dependency::new(&format!("={}", crate::PROGENITOR_VERSION)),
+    );
+    add(
+        "reqwest",
+        Dependency::new("0.13")
+            .no_default_features()
+            .features(&["json", "query", "stream", "rustls"]),
+    );
+    add("serde", Dependency::new("1.0").features(&["derive"]));
+    add("serde_json", Dependency::new("1.0"));
     if needs.chrono {
-        deps.push(
-            "chrono = { version = \"0.4\", default-features = false, features = [\"serde\"] }"
-                .to_owned(),
+        add(
+            "chrono",
+            Dependency::new("0.4")
+                .no_default_features()
+                .features(&["serde"]),
         );
     }
     if needs.uuid {
-        deps.push("uuid = { version = \"1.0\", features = [\"serde\", \"v4\"] }".to_owned());
+        add("uuid", Dependency::new("1.0").features(&["serde", "v4"]));
     }
     if needs.regress {
-        deps.push("regress = \"0.10\"".to_owned());
+        add("regress", Dependency::new("0.10"));
     }
     if needs.futures {
-        deps.push("futures = \"0.3\"".to_owned());
+        add("futures", Dependency::new("0.3"));
     }
     if needs.websockets {
-        deps.push("base64 = \"0.22\"".to_owned());
-        deps.push("rand = \"0.9\"".to_owned());
+        add("base64", Dependency::new("0.22"));
+        add("rand", Dependency::new("0.9"));
     }
-    deps.sort();
+    add_dependencies(&mut deps);
+    let lines: Vec<String> = deps
+        .iter()
+        .map(|(name, dep)| format!("{name} = {}", dep.render()))
+        .collect();
     let header = format::header(p).replace("// ", "# ").replace("//", "#");
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
-        deps.join("\n")
+        lines.join("\n")
+    )
+}
+
+/// `src/lib.rs` of a standalone crate: the generated code as a module that
+/// `cargo fmt` and clippy leave alone (so the crate can sit in a workspace
+/// that checks both), and the runtime.
+fn standalone_lib(header: &str) -> String {
+    format!(
+        "{header}
+//! A client generated by progenitor (`generated.rs`), with the runtime it
+//! uses beyond progenitor (`runtime/`: event streams, multipart uploads).
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+mod generated;
+pub mod runtime;
+
+pub use generated::*;
+pub use runtime::{{EventStream, FilePart, StreamError}};
+"
     )
 }
 

@@ -38,6 +38,12 @@ pub mod error;
 mod hooks;
 pub mod retry;
 
+/// What generated code needs beyond progenitor (event streams, multipart
+/// uploads): the workspace's `client-runtime` crate, which standalone crates
+/// get as a copied module of the same name.
+pub use client_runtime as runtime;
+pub use client_runtime::{EventStream, FilePart, StreamError};
+
 pub use auth::ApiKey;
 pub use config::{ClientBuilder, ClientOptions, ConfigError};
 pub use error::{ApiError, ErrorBody};

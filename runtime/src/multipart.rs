@@ -161,18 +161,23 @@ impl std::fmt::Display for FormError {
 impl std::error::Error for FormError {}
 
 /// `body` as a multipart form. `encoding` gives a content type for some
-/// properties (the spec's `encoding.<property>.contentType`).
+/// properties (the spec's `encoding.<property>.contentType`); `flag`, a
+/// boolean property set to `true` (`stream` for a streaming call).
 pub fn form<B: Serialize>(
     body: &B,
     encoding: &[(&str, &str)],
+    flag: Option<&str>,
 ) -> Result<reqwest::multipart::Form, FormError> {
     FILES.with(|files| *files.borrow_mut() = Some(Vec::new()));
     let value = serde_json::to_value(body);
     let files = FILES.with(|files| files.borrow_mut().take().unwrap_or_default());
     let value = value.map_err(FormError::Serialize)?;
-    let serde_json::Value::Object(properties) = value else {
+    let serde_json::Value::Object(mut properties) = value else {
         return Err(FormError::NotAnObject);
     };
+    if let Some(flag) = flag {
+        properties.insert(flag.to_owned(), serde_json::Value::Bool(true));
+    }
     let mut form = reqwest::multipart::Form::new();
     for (name, value) in properties {
         let content_type = encoding
@@ -281,8 +286,16 @@ mod tests {
             .unwrap();
         assert_eq!(response.status(), 200);
         let request = &server.received_requests().await.unwrap()[0];
-        let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
-        assert_eq!(content_type, format!("multipart/form-data; boundary={boundary}"));
+        let content_type = request
+            .headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(
+            content_type,
+            format!("multipart/form-data; boundary={boundary}")
+        );
         String::from_utf8_lossy(&request.body).replace(&boundary, "BOUNDARY")
     }
 
@@ -291,14 +304,20 @@ mod tests {
         let part = FilePart::new("a.txt", b"secret".to_vec());
         assert_eq!(serde_json::to_string(&part).unwrap(), "\"a.txt\"");
         let debug = format!("{part:?}");
-        assert!(debug.contains("a.txt") && !debug.contains("secret"), "{debug}");
+        assert!(
+            debug.contains("a.txt") && !debug.contains("secret"),
+            "{debug}"
+        );
     }
 
     #[test]
     fn non_objects_and_nested_files_are_errors() {
-        assert!(matches!(form(&"text", &[]), Err(FormError::NotAnObject)));
+        assert!(matches!(
+            form(&"text", &[], None),
+            Err(FormError::NotAnObject)
+        ));
         let nested = serde_json::json!({"a": {"b": 1}});
-        assert!(form(&nested, &[]).is_ok());
+        assert!(form(&nested, &[], None).is_ok());
         #[derive(Serialize)]
         struct Nested {
             inner: std::collections::BTreeMap<String, FilePart>,
@@ -306,9 +325,9 @@ mod tests {
         let body = Nested {
             inner: [("f".to_owned(), FilePart::new("f", vec![1u8]))].into(),
         };
-        let err = form(&body, &[]).unwrap_err();
+        let err = form(&body, &[], None).unwrap_err();
         assert!(matches!(err, FormError::NestedFile { ref part } if part == "inner"));
-        let err = form(&serde_json::json!({"a": 1}), &[("a", "not a mime")]).unwrap_err();
+        let err = form(&serde_json::json!({"a": 1}), &[("a", "not a mime")], None).unwrap_err();
         assert!(err.to_string().contains("`not a mime`"), "{err}");
     }
 
@@ -327,7 +346,7 @@ mod tests {
             meta: serde_json::json!({"k": "v"}),
             count: Some(3),
         };
-        let form = form(&body, &[("purpose", "text/plain")]).unwrap();
+        let form = form(&body, &[("purpose", "text/plain")], Some("stream")).unwrap();
         let text = body_of(form).await;
         let expected = [
             "Content-Disposition: form-data; name=\"purpose\"\r\nContent-Type: text/plain\r\n\r\nfine-tune\r\n",
@@ -338,6 +357,7 @@ mod tests {
             "Content-Disposition: form-data; name=\"images\"; filename=\"b.png\"\r\n\r\nPNG2\r\n",
             "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":\"v\"}\r\n",
             "Content-Disposition: form-data; name=\"count\"\r\n\r\n3\r\n",
+            "Content-Disposition: form-data; name=\"stream\"\r\n\r\ntrue\r\n",
         ];
         let mut at = 0;
         for part in expected {

@@ -258,7 +258,9 @@ mod tests {
         )
         .await;
         assert_eq!(items.len(), 5);
-        assert!(matches!(&items[1], Err(StreamError::Api { event, data }) if event == "error" && data.contains("overloaded")));
+        assert!(
+            matches!(&items[1], Err(StreamError::Api { event, data }) if event == "error" && data.contains("overloaded"))
+        );
         assert!(matches!(&items[2], Err(StreamError::Api { data, .. }) if data.contains("quota")));
         let decode = items[3].as_ref().unwrap_err();
         assert!(matches!(decode, StreamError::Decode { .. }));

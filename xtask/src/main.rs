@@ -196,6 +196,21 @@ fn generate(
     config: Option<PathBuf>,
 ) -> ExitCode {
     let mut target = match (spec, out) {
+        (None, None) if config.is_none() => {
+            // Everything checked in: the client and the fixture crates.
+            let mode = if check { Mode::Check } else { Mode::Write };
+            let mut code = ExitCode::SUCCESS;
+            for target in Target::checked_in(&pipeline::workspace_root()) {
+                let result = match pipeline::run(&target, mode) {
+                    Ok(outcome) => report(&target, &outcome, mode),
+                    Err(e) => fail(&e),
+                };
+                if result != ExitCode::SUCCESS {
+                    code = result;
+                }
+            }
+            return code;
+        }
         (Some(spec), Some(out)) => {
             let name = name.unwrap_or_else(|| {
                 out.file_name()

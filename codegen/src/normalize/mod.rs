@@ -12,6 +12,7 @@
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
 //! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
+//! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
@@ -27,6 +28,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod media_types;
 mod operation_ids;
 mod required_alternatives;
 mod server_defaults;
@@ -91,6 +93,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     operation_ids::derive(&mut n);
     select(&mut n, config);
     openapi_31(&mut n);
+    media_types::rewrite(&mut n);
     string_unions::rewrite(&mut n);
     required_alternatives::rewrite(&mut n);
     titles::dedupe(&mut n);
@@ -1057,25 +1060,26 @@ mod tests {
         );
     }
 
-    const MULTIPART: &str = "openapi: 3.0.0\npaths:\n  /f:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object}\n      responses: {}\n";
+    /// An XML object body: no generator path sends it.
+    const XML_BODY: &str = "openapi: 3.0.0\npaths:\n  /f:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          application/xml:\n            schema: {type: object}\n      responses: {}\n";
 
     #[test]
     fn unsupported_operations_need_consent() {
-        let n = run(MULTIPART, &Config::default());
+        let n = run(XML_BODY, &Config::default());
         assert_eq!(n.problems.len(), 1);
         let p = n.problems[0].to_string();
-        assert!(p.starts_with("s.yaml:7:9: at `paths./f.post.requestBody.content` (operation `upload`): request body type multipart/form-data is not supported"), "{p}");
+        assert!(p.starts_with("s.yaml:7:9: at `paths./f.post.requestBody.content` (operation `upload`): request body type application/xml is not supported"), "{p}");
         assert!(p.contains("lossy.drop_unsupported_operations = true` in codegen.toml to leave this operation out"), "{p}");
 
         let mut config = Config::default();
         config.lossy.drop_unsupported_operations = true;
-        let n = run(MULTIPART, &config);
+        let n = run(XML_BODY, &config);
         assert!(n.problems.is_empty());
         assert_eq!(
             n.left_out,
             [LeftOut {
                 operation: "upload".into(),
-                reason: "request body type multipart/form-data is not supported".into()
+                reason: "request body type application/xml is not supported".into()
             }]
         );
         assert!(n.value["paths"].get("/f").is_none());

@@ -1,0 +1,292 @@
+//! Stage 5, **extend**: generate, into the same `@generated` file, what
+//! progenitor cannot, reusing what it made: the builders (so every
+//! parameter is handled the same way), the types typify made, and the
+//! client's hooks (`pre`, `exec`, `post`: auth, retries, header policy), so
+//! that every method of a client behaves alike.
+//!
+//! The `normalize` stage's `media-types` step gives progenitor a request body
+//! it can send and marks the operation (`x-codegen-request`); this stage
+//! rewrites each marked builder's `send()` to send what the spec says:
+//!
+//! | step | module | rewrite |
+//! |---|---|---|
+//! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#kind` its path was told apart by |
+//! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
+//!
+//! The builders are found by the `OperationInfo { operation_id }` progenitor
+//! writes into each `send()`; an operation whose builder is missing is an
+//! error, never a silent omission.
+
+pub mod bodies;
+pub mod streams;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use syn::visit::Visit;
+
+use crate::Error;
+use crate::normalize::media_types::MARKER;
+use crate::refine::Refinement;
+use crate::walk;
+
+/// Settings of this stage (from `codegen.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The boolean body property `send_stream()` sets to `true`; `None`
+    /// sends the body as the caller built it.
+    pub stream_flag: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            stream_flag: Some("stream".to_owned()),
+        }
+    }
+}
+
+/// Extend `file` (progenitor's output for `doc`, the normalized document).
+pub fn extend(
+    doc: &Value,
+    file: &mut syn::File,
+    settings: &Settings,
+) -> Result<Vec<Refinement>, Error> {
+    let type_names = type_names(file);
+    let Some(builder) = builder_items(file) else {
+        return Ok(Vec::new());
+    };
+    let index = index_builders(builder);
+    let mut bodies_done = 0;
+    let mut streams_done = Vec::new();
+    let mut fragments = Vec::new();
+    for op in walk::operations(doc) {
+        let Some(o) = walk::operation(doc, &op) else {
+            continue;
+        };
+        let marker = o.get(MARKER);
+        let stream = streams::event_schema(doc, o);
+        if marker.is_none() && stream.is_none() {
+            continue;
+        }
+        let id = op.id.clone().unwrap_or_default();
+        let snake = sanitize(&id, Case::Snake);
+        let Some(&at) = index.get(&snake) else {
+            return Err(Error::Generate {
+                file: String::new(),
+                message: format!(
+                    "extend: no builder for operation `{id}` (looked for `OperationInfo {{ operation_id: \"{snake}\" }}`)"
+                ),
+            });
+        };
+        let syn::Item::Impl(imp) = &mut builder[at] else {
+            continue;
+        };
+        let body = bodies::Body::of(doc, o);
+        if let Some(stream) = stream {
+            let item = streams::item_type(&stream, &type_names);
+            let flag = settings
+                .stream_flag
+                .as_deref()
+                .filter(|f| body.as_ref().is_some_and(|b| b.has_property(doc, f)));
+            streams::add_send_stream(imp, &item, flag, body.as_ref(), &id)?;
+            streams_done.push(format!(
+                "{id} ({})",
+                quote::ToTokens::to_token_stream(&item)
+                    .to_string()
+                    .replace(' ', "")
+            ));
+        }
+        if let Some(body) = &body {
+            bodies::rewrite(imp, body, &id)?;
+            if body.media_type.is_some() || body.fragment.is_some() {
+                bodies_done += 1;
+            }
+        }
+        if let Some(fragment) = body.as_ref().and_then(|b| b.fragment.clone()) {
+            fragments.push(fragment);
+        }
+    }
+    if !fragments.is_empty() {
+        bodies::strip_fragments_from_docs(file, &fragments);
+    }
+    let file_variants = bodies::name_file_variants(file);
+    let mut out = Vec::new();
+    if bodies_done > 0 {
+        out.push(Refinement {
+            step: "request-bodies",
+            what: format!(
+                "{bodies_done} operations send their body's own media type (multipart, ...)"
+            ),
+        });
+    }
+    if file_variants > 0 {
+        out.push(Refinement {
+            step: "request-bodies",
+            what: format!("{file_variants} unions name their file member `File`"),
+        });
+    }
+    if !streams_done.is_empty() {
+        out.push(Refinement {
+            step: "event-streams",
+            what: format!(
+                "{} operations get send_stream(): {}",
+                streams_done.len(),
+                streams_done.join(", ")
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// The items of `pub mod builder`, if the code has one.
+fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The names of the items of `mod types`.
+fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, items)) = &m.content
+        {
+            for item in items {
+                match item {
+                    syn::Item::Struct(s) => names.insert(s.ident.to_string()),
+                    syn::Item::Enum(e) => names.insert(e.ident.to_string()),
+                    syn::Item::Type(t) => names.insert(t.ident.to_string()),
+                    _ => false,
+                };
+            }
+        }
+    }
+    names
+}
+
+/// Builder impls by the operation id their `send()` reports
+/// (`OperationInfo { operation_id: "create_file" }`): index into `items`.
+fn index_builders(items: &[syn::Item]) -> HashMap<String, usize> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+            if e.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "OperationInfo")
+            {
+                for field in &e.fields {
+                    if let syn::Member::Named(name) = &field.member
+                        && name == "operation_id"
+                        && let syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) = &field.expr
+                    {
+                        self.0 = Some(s.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut index = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(send) = send_fn(imp) else { continue };
+        let mut find = Find(None);
+        find.visit_block(&send.block);
+        if let Some(id) = find.0 {
+            index.insert(id, i);
+        }
+    }
+    index
+}
+
+/// The `send` method of a builder impl.
+pub(crate) fn send_fn(imp: &syn::ItemImpl) -> Option<&syn::ImplItemFn> {
+    imp.items.iter().find_map(|item| match item {
+        syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+        _ => None,
+    })
+}
+
+/// The `send` method of a builder impl, mutably.
+pub(crate) fn send_fn_mut(imp: &mut syn::ItemImpl) -> Option<&mut syn::ImplItemFn> {
+    imp.items.iter_mut().find_map(|item| match item {
+        syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+        _ => None,
+    })
+}
+
+/// Identifier cases, as progenitor names methods (snake) and types (Pascal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `create_file`.
+    Snake,
+    /// `CreateFile`.
+    Pascal,
+}
+
+/// The Rust name progenitor and typify give `input` (an operationId or a
+/// schema name): characters that cannot be in an identifier become word
+/// breaks, the case is applied, a leading non-letter gets `_`, a keyword
+/// gets a trailing `_`.
+pub fn sanitize(input: &str, case: Case) -> String {
+    use heck::{ToPascalCase, ToSnakeCase};
+    let to_case = |s: &str| match case {
+        Case::Snake => s.to_snake_case(),
+        Case::Pascal => s.to_pascal_case(),
+    };
+    let out = match input {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => to_case(
+            &input
+                .replace('\'', "")
+                .replace(|c: char| !unicode_ident::is_xid_continue(c), "-"),
+        ),
+    };
+    let out = match out.chars().next() {
+        None => to_case("x"),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    if syn::parse_str::<syn::Ident>(&out).is_ok() {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_progenitor() {
+        assert_eq!(
+            sanitize("createChatCompletion", Case::Snake),
+            "create_chat_completion"
+        );
+        assert_eq!(
+            sanitize("create-realtime-call", Case::Snake),
+            "create_realtime_call"
+        );
+        assert_eq!(
+            sanitize("createEdit_multipart", Case::Snake),
+            "create_edit_multipart"
+        );
+        assert_eq!(
+            sanitize("Createcontentprovenancecheck", Case::Snake),
+            "createcontentprovenancecheck"
+        );
+        assert_eq!(sanitize("ImageRefParam-2", Case::Pascal), "ImageRefParam2");
+        assert_eq!(sanitize("type", Case::Snake), "type_");
+        assert_eq!(sanitize("2fa", Case::Snake), "_2fa");
+    }
+}

@@ -1,0 +1,539 @@
+//! `media-types`: request bodies progenitor cannot send, made into ones it
+//! can, with a marker that tells the `extend` stage what to send instead.
+//! Nothing is lost: every media type of every body stays callable.
+//!
+//! * **Several media types** (`multipart/form-data` and `application/json`):
+//!   progenitor takes one body per operation. The operation keeps its name
+//!   and its JSON body (else its first); each other media type becomes a
+//!   copy of the operation named `<operationId>_<kind>` (`create_image_edit_multipart`),
+//!   under the same path with a `#<kind>` fragment that keeps the copy's
+//!   key unique (a fragment never reaches the server; `extend` removes it
+//!   from the generated URL and docs anyway).
+//! * **`multipart/form-data`**: sent by progenitor as a form it can
+//!   generate (`application/x-www-form-urlencoded`), whose `send()`
+//!   `extend` rewrites to send multipart. File properties (`format: binary`,
+//!   or 3.1's `contentMediaType`), also as array items or union members,
+//!   become `$ref`s to [`FILE_PART_SCHEMA`], which the generator maps to
+//!   `crate::runtime::FilePart`. The spec's `encoding` content types are
+//!   kept in the marker. A body schema that other bodies also use is copied
+//!   (`<Name>Multipart`) so only the multipart body gets file parts.
+//! * **Other media types** with a body progenitor knows how to send
+//!   (`application/sdp` as text, `application/merge-patch+json` as JSON, an
+//!   image as bytes): sent that way, with their own `Content-Type`.
+//!
+//! The marker is the operation's `x-codegen-request` extension:
+//! `{media_type, encoding: [[property, content type], ...], fragment}`.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::Normalized;
+use crate::walk::{self, OpAt};
+
+/// The component every file property refers to after this step.
+pub const FILE_PART_SCHEMA: &str = "XCodegenFilePart";
+
+/// The operation extension read by the `extend` stage.
+pub const MARKER: &str = "x-codegen-request";
+
+/// How progenitor will send a media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Send {
+    /// As it is (progenitor supports it).
+    Native,
+    /// As `multipart/form-data` (via a form body).
+    Multipart,
+    /// As JSON, with its own content type.
+    Json,
+    /// As text, with its own content type.
+    Text,
+    /// As bytes, with its own content type.
+    Bytes,
+    /// Not at all: the `unsupported` step reports it.
+    Unsupported,
+}
+
+/// How `media_type` with `schema` can be sent.
+fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let schema = schema.map(|s| walk::deref(root, s));
+    let is_string = schema.and_then(|s| s.get("type")) == Some(&json!("string"));
+    match essence.as_str() {
+        "application/json"
+        | "application/x-www-form-urlencoded"
+        | "application/octet-stream"
+        | "text/plain"
+        | "text/x-markdown" => Send::Native,
+        "multipart/form-data" => Send::Multipart,
+        e if e.ends_with("+json") => Send::Json,
+        _ if is_string && schema.is_some_and(|s| is_binary(root, s)) => Send::Bytes,
+        _ if is_string => Send::Text,
+        _ => Send::Unsupported,
+    }
+}
+
+/// The media type progenitor is given for a kind.
+fn native_type(send: Send) -> Option<&'static str> {
+    match send {
+        Send::Multipart => Some("application/x-www-form-urlencoded"),
+        Send::Json => Some("application/json"),
+        Send::Text => Some("text/plain"),
+        Send::Bytes => Some("application/octet-stream"),
+        Send::Native | Send::Unsupported => None,
+    }
+}
+
+/// A short name for a media type: the suffix of an operation copy.
+fn kind_name(media_type: &str) -> String {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    let name = match essence {
+        "multipart/form-data" => "multipart",
+        "application/json" => "json",
+        "application/x-www-form-urlencoded" => "form",
+        "application/octet-stream" => "bytes",
+        "text/plain" => "text",
+        other => other.rsplit('/').next().unwrap_or(other),
+    };
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// Whether `schema` (followed through `$ref`) is a file: a binary string.
+fn is_binary(root: &Value, schema: &Value) -> bool {
+    let s = walk::deref(root, schema);
+    s.get("type") == Some(&json!("string"))
+        && (s.get("format") == Some(&json!("binary"))
+            || (s.get("contentMediaType").is_some() && s.get("contentEncoding").is_none()))
+}
+
+/// Run the step.
+pub(super) fn rewrite(n: &mut Normalized) {
+    split(n);
+    for op in walk::operations(&n.value) {
+        mark(n, &op);
+        name_event_schema(n, &op);
+    }
+}
+
+/// An inline `text/event-stream` schema of a success response becomes a
+/// component (`<operationId>StreamEvent`), so its events get a type of
+/// their own instead of a JSON value.
+fn name_event_schema(n: &mut Normalized, op: &OpAt) {
+    let Some(id) = op.id.clone() else { return };
+    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
+        .as_object()
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    let Some(Value::Object(responses)) =
+        walk::operation_mut(&mut n.value, op).and_then(|o| o.get_mut("responses"))
+    else {
+        return;
+    };
+    let mut named = Vec::new();
+    for (code, response) in responses.iter_mut() {
+        let Some(schema) = response
+            .get_mut("content")
+            .and_then(|c| c.get_mut("text/event-stream"))
+            .and_then(|m| m.get_mut("schema"))
+        else {
+            continue;
+        };
+        if !code.starts_with('2') || schema.get("$ref").is_some() || !schema.is_object() {
+            continue;
+        }
+        let base: String = format!("{id}StreamEvent")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut name = base.clone();
+        let mut k = 2;
+        while taken.contains(&name) {
+            name = format!("{base}{k}");
+            k += 1;
+        }
+        taken.insert(name.clone());
+        let inline = std::mem::replace(
+            schema,
+            json!({ "$ref": format!("#/components/schemas/{name}") }),
+        );
+        named.push((name, inline));
+    }
+    for (name, schema) in named {
+        n.value["components"]["schemas"][&name] = schema;
+        n.change(
+            "media-types",
+            format!("{id}: the inline event-stream schema is named {name}"),
+        );
+    }
+}
+
+/// One operation per request media type.
+fn split(n: &mut Normalized) {
+    let mut ids: BTreeSet<String> = walk::operations(&n.value)
+        .into_iter()
+        .filter_map(|op| op.id)
+        .collect();
+    for op in walk::operations(&n.value) {
+        let root = &n.value;
+        let Some(o) = walk::operation(root, &op) else {
+            continue;
+        };
+        let Some(body) = o.get("requestBody").map(|b| walk::deref(root, b).clone()) else {
+            continue;
+        };
+        let Some(Value::Object(content)) = body.get("content") else {
+            continue;
+        };
+        if content.len() < 2 {
+            continue;
+        }
+        let keep = content
+            .keys()
+            .position(|k| k.starts_with("application/json"))
+            .unwrap_or(0);
+        let Some(id) = op.id.clone() else { continue };
+        let o = o.clone();
+        let path_item = n.value["paths"][&op.path].clone();
+        for (i, (media_type, media)) in content.iter().enumerate() {
+            let mut only = body.clone();
+            only["content"] = Value::Object(Map::from_iter([(media_type.clone(), media.clone())]));
+            if i == keep {
+                if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+                    o["requestBody"] = only;
+                }
+                continue;
+            }
+            let kind = kind_name(media_type);
+            let mut copy_id = format!("{id}_{kind}");
+            let mut k = 2;
+            while ids.contains(&copy_id) {
+                copy_id = format!("{id}_{kind}{k}");
+                k += 1;
+            }
+            ids.insert(copy_id.clone());
+            let mut copy = o.clone();
+            copy["operationId"] = json!(copy_id);
+            copy["requestBody"] = only;
+            let fragment = format!("#{kind}");
+            copy[MARKER] = json!({ "fragment": fragment });
+            let mut item = Map::new();
+            if let Some(params) = path_item.get("parameters") {
+                item.insert("parameters".into(), params.clone());
+            }
+            item.insert(op.method.clone(), copy);
+            if let Some(Value::Object(paths)) = n.value.get_mut("paths") {
+                paths.insert(format!("{}{fragment}", op.path), Value::Object(item));
+            }
+            n.change(
+                "media-types",
+                format!("{id}: the {media_type} body is sent by a method of its own, {copy_id}"),
+            );
+        }
+    }
+}
+
+/// Give progenitor a body it can send and record what to send instead.
+fn mark(n: &mut Normalized, op: &OpAt) {
+    let root = n.value.clone();
+    let Some(o) = walk::operation(&root, op) else {
+        return;
+    };
+    let Some(body) = o.get("requestBody").map(|b| walk::deref(&root, b)) else {
+        return;
+    };
+    let Some(Value::Object(content)) = body.get("content") else {
+        return;
+    };
+    if content.len() != 1 {
+        return;
+    }
+    let Some((media_type, media)) = content.iter().next() else {
+        return;
+    };
+    let send = classify(&root, media_type, media.get("schema"));
+    let Some(native) = native_type(send) else {
+        return;
+    };
+    let mut media = media.clone();
+    let mut encoding = Vec::new();
+    if let Some(Value::Object(enc)) = media
+        .as_object_mut()
+        .and_then(|m| m.shift_remove("encoding"))
+    {
+        for (property, e) in enc {
+            if let Some(ct) = e.get("contentType").and_then(Value::as_str) {
+                encoding.push(json!([property, ct]));
+            }
+        }
+    }
+    let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+    if send == Send::Multipart
+        && let Some(schema) = media.get("schema").cloned()
+    {
+        let (schema, files) = file_parts(n, &root, schema, op);
+        media["schema"] = schema;
+        if files > 0 {
+            let schemas = &mut n.value["components"]["schemas"];
+            if schemas.get(FILE_PART_SCHEMA).is_none() {
+                schemas[FILE_PART_SCHEMA] = json!({
+                    "type": "string",
+                    "format": "binary",
+                    "description": "A file sent as a multipart part (`crate::runtime::FilePart`)."
+                });
+            }
+        }
+    }
+    let mut new_body = body.clone();
+    new_body["content"] = Value::Object(Map::from_iter([(native.to_owned(), media)]));
+    let Some(o) = walk::operation_mut(&mut n.value, op) else {
+        return;
+    };
+    o["requestBody"] = new_body;
+    let marker = o
+        .as_object_mut()
+        .map(|o| o.entry(MARKER).or_insert_with(|| json!({})));
+    if let Some(marker) = marker {
+        marker["media_type"] = json!(media_type);
+        marker["encoding"] = Value::Array(encoding);
+    }
+    n.change(
+        "media-types",
+        format!("{name}: the {media_type} body is generated as {native} and sent as {media_type}"),
+    );
+}
+
+/// The multipart body schema with its file properties referring to
+/// [`FILE_PART_SCHEMA`], and how many there are. A component that other
+/// bodies or schemas use is copied first.
+fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Value, usize) {
+    let target = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned);
+    let Some(name) = target else {
+        let mut schema = schema;
+        let files = replace_files(root, &mut schema);
+        return (schema, files);
+    };
+    let Some(component) = root["components"]["schemas"].get(&name).cloned() else {
+        return (schema, 0);
+    };
+    let mut rewritten = component.clone();
+    let files = replace_files(root, &mut rewritten);
+    if files == 0 {
+        return (schema, 0);
+    }
+    let reference = format!("#/components/schemas/{name}");
+    let uses = count_refs(root, &reference);
+    let own = uses <= 1 && !op.path.contains('#');
+    let new_name = if own {
+        name
+    } else {
+        let mut new_name = format!("{name}Multipart");
+        let mut k = 2;
+        while root["components"]["schemas"].get(&new_name).is_some() {
+            new_name = format!("{name}Multipart{k}");
+            k += 1;
+        }
+        new_name
+    };
+    n.value["components"]["schemas"][&new_name] = rewritten;
+    (
+        json!({ "$ref": format!("#/components/schemas/{new_name}") }),
+        files,
+    )
+}
+
+/// How many `$ref`s in the document point at `reference`.
+fn count_refs(root: &Value, reference: &str) -> usize {
+    let mut count = 0;
+    walk::visit(root, "", &mut |_, v| {
+        if v.get("$ref").and_then(Value::as_str) == Some(reference) {
+            count += 1;
+        }
+    });
+    count
+}
+
+/// Replace the file schemas among the properties of `schema` (and of its
+/// `allOf` members), in array items and in union members.
+fn replace_files(root: &Value, schema: &mut Value) -> usize {
+    let mut count = 0;
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for prop in props.values_mut() {
+            count += replace_file(root, prop);
+        }
+    }
+    if let Some(Value::Array(members)) = schema.get_mut("allOf") {
+        for member in members {
+            if member.get("$ref").is_none() {
+                count += replace_files(root, member);
+            }
+        }
+    }
+    count
+}
+
+fn replace_file(root: &Value, schema: &mut Value) -> usize {
+    if is_binary(root, schema) {
+        let mut file = json!({ "$ref": format!("#/components/schemas/{FILE_PART_SCHEMA}") });
+        if schema.get("nullable") == Some(&json!(true)) {
+            file = json!({ "allOf": [file], "nullable": true });
+        }
+        *schema = file;
+        return 1;
+    }
+    let mut count = 0;
+    if let Some(items) = schema.get_mut("items").filter(|i| i.is_object()) {
+        count += replace_file(root, items);
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = schema.get_mut(key) {
+            for member in members {
+                count += replace_file(root, member);
+            }
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn run(yaml: &str) -> Normalized {
+        let doc = crate::load::load_bytes(yaml.as_bytes(), "t.yaml").unwrap();
+        super::super::normalize(&doc, &Config::default())
+    }
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /files:
+    post:
+      operationId: createFile
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Upload'}
+            encoding:
+              meta: {contentType: application/json}
+      responses: {"200": {description: ok}}
+  /edits/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    post:
+      operationId: createEdit
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Edit'}
+          application/json:
+            schema: {$ref: '#/components/schemas/Edit'}
+      responses: {"200": {description: ok}}
+  /calls:
+    post:
+      operationId: createCall
+      requestBody:
+        content:
+          application/sdp:
+            schema: {type: string}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    Upload:
+      type: object
+      required: [file]
+      properties:
+        file: {type: string, format: binary}
+        images: {type: array, items: {type: string, format: binary}}
+        meta: {type: object}
+        purpose: {type: string}
+    Edit:
+      type: object
+      properties:
+        image:
+          anyOf:
+            - {type: string, format: binary}
+            - {$ref: '#/components/schemas/Ref'}
+    Ref:
+      type: object
+      properties:
+        id: {type: string}
+"#;
+
+    #[test]
+    fn multipart_bodies_are_marked_with_file_parts() {
+        let n = run(SPEC);
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let v = &n.value;
+        let file = json!({"$ref": "#/components/schemas/XCodegenFilePart"});
+        let upload = &v["components"]["schemas"]["Upload"]["properties"];
+        assert_eq!(upload["file"], file);
+        assert_eq!(upload["images"]["items"], file);
+        assert_eq!(upload["meta"], json!({"type": "object"}));
+        let op = &v["paths"]["/files"]["post"];
+        assert_eq!(
+            op[MARKER],
+            json!({"media_type": "multipart/form-data", "encoding": [["meta", "application/json"]]})
+        );
+        let content = op["requestBody"]["content"].as_object().unwrap();
+        assert_eq!(
+            content.keys().collect::<Vec<_>>(),
+            ["application/x-www-form-urlencoded"]
+        );
+        assert!(
+            content["application/x-www-form-urlencoded"]
+                .get("encoding")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn each_media_type_gets_a_method() {
+        let n = run(SPEC);
+        let v = &n.value;
+        // The JSON body keeps the operation; the shared schema is not touched.
+        let json_op = &v["paths"]["/edits/{id}"]["post"];
+        assert_eq!(json_op["operationId"], "createEdit");
+        assert!(json_op.get(MARKER).is_none());
+        assert_eq!(
+            v["components"]["schemas"]["Edit"]["properties"]["image"]["anyOf"][0],
+            json!({"type": "string", "format": "binary"})
+        );
+        // The multipart body is a copy with its own schema and the path parameters.
+        let copy = &v["paths"]["/edits/{id}#multipart"];
+        assert_eq!(copy["parameters"][0]["name"], "id");
+        assert_eq!(copy["post"]["operationId"], "createEdit_multipart");
+        assert_eq!(copy["post"][MARKER]["fragment"], "#multipart");
+        assert_eq!(
+            copy["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"],
+            json!({"$ref": "#/components/schemas/EditMultipart"})
+        );
+        assert_eq!(
+            v["components"]["schemas"]["EditMultipart"]["properties"]["image"]["anyOf"][0],
+            json!({"$ref": "#/components/schemas/XCodegenFilePart"})
+        );
+        // Other media types are sent as text with their own type.
+        let call = &v["paths"]["/calls"]["post"];
+        assert_eq!(call[MARKER]["media_type"], "application/sdp");
+        assert!(call["requestBody"]["content"].get("text/plain").is_some());
+        assert!(n.left_out.is_empty());
+    }
+}

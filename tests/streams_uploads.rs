@@ -1,0 +1,310 @@
+//! Event streams and uploads, as users call them, against a local server.
+//!
+//! The client is `fixtures/streams-uploads/`, generated (and checked in)
+//! from `tests/specs/streams-uploads.yaml` by `cargo xtask generate`: a
+//! standalone crate, with the runtime copied in, used as any user would.
+
+use futures::StreamExt;
+use streams_uploads_client::types::{self, EditRequestMultipartImage, UploadPurpose};
+use streams_uploads_client::{Client, Error, FilePart, StreamError};
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn sse(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_owned(), "text/event-stream")
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "one request expected");
+    requests.remove(0)
+}
+
+#[tokio::test]
+async fn chat_chunks_stream_as_typed_items_until_done() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat"))
+        .and(header("accept", "text/event-stream"))
+        .and(body_json(
+            serde_json::json!({"model": "m", "messages": ["hi"], "stream": true}),
+        ))
+        .respond_with(sse(concat!(
+            ": keep-alive\n\n",
+            "data: {\"id\":\"c1\",\"delta\":\"Hel\"}\n\n",
+            "data: {\"id\":\"c1\",\n",
+            "data: \"delta\":\"lo\"}\n\n",
+            "data: [DONE]\n\n",
+            "data: {\"id\":\"after\",\"delta\":\"never read\"}\n\n",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri());
+    let stream = client
+        .create_chat()
+        .body_map(|b| b.model("m").messages(vec!["hi".to_owned()]))
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let chunks: Vec<types::ChatChunk> = stream.map(Result::unwrap).collect().await;
+    let text: String = chunks.iter().map(|c| c.delta.as_str()).collect();
+    assert_eq!(text, "Hello");
+}
+
+#[tokio::test]
+async fn send_still_reads_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat"))
+        .and(header("accept", "application/json"))
+        .and(body_json(serde_json::json!({"model": "m", "messages": []})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "c", "text": "t"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let chat = Client::new(&server.uri())
+        .create_chat()
+        .body_map(|b| b.model("m").messages(Vec::<String>::new()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chat.text, "t");
+}
+
+#[tokio::test]
+async fn mid_stream_errors_and_bad_chunks_are_item_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse(concat!(
+            "data: {\"id\":\"c1\",\"delta\":\"a\"}\n\n",
+            "data: {\"error\":{\"message\":\"overloaded\"}}\n\n",
+            "event: error\ndata: {\"message\":\"late\"}\n\n",
+            "data: {\"id\":\"c1\"}\n\n",
+        )))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = Client::new(&server.uri())
+        .create_chat()
+        .body_map(|b| b.model("m").messages(Vec::<String>::new()))
+        .send_stream()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[0].as_ref().unwrap().delta, "a");
+    assert!(matches!(&items[1], Err(StreamError::Api { data, .. }) if data.contains("overloaded")));
+    assert!(matches!(&items[2], Err(StreamError::Api { event, .. }) if event == "error"));
+    let err = items[3].as_ref().unwrap_err();
+    assert!(err.to_string().contains("missing field `delta`"), "{err}");
+}
+
+#[tokio::test]
+async fn an_error_status_opens_no_stream_and_keeps_the_typed_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            serde_json::json!({"error": {"message": "bad model", "type": "invalid_request_error"}}),
+        ))
+        .mount(&server)
+        .await;
+    let err = Client::new(&server.uri())
+        .create_chat()
+        .body_map(|b| b.model("nope").messages(Vec::<String>::new()))
+        .send_stream()
+        .await
+        .unwrap_err();
+    match err {
+        Error::ErrorResponse(body) => assert_eq!(body.error.message, "bad model"),
+        other => panic!("expected the typed error body, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_stream_without_a_flag_property_sends_the_body_as_built() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/speech"))
+        .and(header("accept", "text/event-stream"))
+        .and(body_json(serde_json::json!({"input": "hello"})))
+        .respond_with(sse("data: {\"audio\":\"AAA=\"}\n\n"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let events: Vec<_> = Client::new(&server.uri())
+        .create_speech()
+        .body_map(|b| b.input("hello"))
+        .send_stream()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].as_ref().unwrap().audio.as_deref(), Some("AAA="));
+}
+
+/// The parts of a multipart body, in order: `(headers, content)`.
+fn parts(request: &Request) -> Vec<(String, String)> {
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("not multipart: {content_type}"));
+    let body = String::from_utf8_lossy(&request.body).into_owned();
+    body.split(&format!("--{boundary}"))
+        .filter_map(|part| {
+            let part = part.strip_prefix("\r\n")?;
+            let (headers, content) = part.split_once("\r\n\r\n")?;
+            Some((
+                headers.to_owned(),
+                content.strip_suffix("\r\n").unwrap_or(content).to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_upload_arrives_as_multipart_with_file_name_type_bytes_and_fields() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/files"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"id": "file-1", "filename": "data.jsonl", "bytes": 8}),
+        ))
+        .mount(&server)
+        .await;
+    let file = Client::new(&server.uri())
+        .create_file()
+        .body_map(|b| {
+            b.file(
+                FilePart::new("data.jsonl", b"{\"a\":1}\n".to_vec())
+                    .with_content_type("application/jsonl"),
+            )
+            .purpose(UploadPurpose::FineTune)
+            .tags(vec!["x".to_owned(), "y".to_owned()])
+            .attachments(vec![
+                FilePart::new("a.png", b"PNG-A".to_vec()),
+                FilePart::new("b.png", b"PNG-B".to_vec()),
+            ])
+            .metadata(
+                [("k".to_owned(), "v".to_owned())]
+                    .into_iter()
+                    .collect::<std::collections::HashMap<_, _>>(),
+            )
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.id, "file-1");
+    let parts = parts(&only_request(&server).await);
+    let has =
+        |headers: &str, content: &str| parts.iter().any(|(h, c)| h == headers && c == content);
+    assert!(
+        has(
+            "content-disposition: form-data; name=\"file\"; filename=\"data.jsonl\"\r\ncontent-type: application/jsonl",
+            "{\"a\":1}\n"
+        ) || has(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"data.jsonl\"\r\nContent-Type: application/jsonl",
+            "{\"a\":1}\n"
+        ),
+        "{parts:#?}"
+    );
+    let named = |name: &str| -> Vec<&(String, String)> {
+        parts
+            .iter()
+            .filter(|(h, _)| h.contains(&format!("name=\"{name}\"")))
+            .collect()
+    };
+    assert_eq!(named("purpose")[0].1, "fine-tune");
+    let tags: Vec<&str> = named("tags").iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(tags, ["x", "y"]);
+    let attachments: Vec<&(String, String)> = named("attachments");
+    assert_eq!(attachments.len(), 2);
+    assert!(attachments[1].0.contains("filename=\"b.png\"") && attachments[1].1 == "PNG-B");
+    // An object is JSON, with the content type the spec's `encoding` gives.
+    let metadata = named("metadata")[0];
+    assert!(
+        metadata
+            .0
+            .to_ascii_lowercase()
+            .contains("content-type: application/json")
+    );
+    assert_eq!(metadata.1, "{\"k\":\"v\"}");
+    assert_eq!(parts.len(), 7, "{parts:#?}");
+}
+
+#[tokio::test]
+async fn each_request_media_type_has_its_method() {
+    let server = MockServer::start().await;
+    let done = serde_json::json!({"id": "e", "filename": "x", "bytes": 1});
+    Mock::given(method("POST"))
+        .and(path("/edits/e1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(done))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri());
+    // JSON keeps the operation's name ...
+    client
+        .create_edit()
+        .edit_id("e1")
+        .body_map(|b| b.prompt("p").image_url(Some("https://img".to_owned())))
+        .send()
+        .await
+        .unwrap();
+    // ... multipart gets `_multipart`, same path, a union of one or many files.
+    client
+        .create_edit_multipart()
+        .edit_id("e1")
+        .body_map(|b| {
+            b.prompt("p")
+                .image(Some(EditRequestMultipartImage::Array(vec![
+                    FilePart::new("1.png", b"one".to_vec()),
+                    FilePart::new("2.png", b"two".to_vec()),
+                ])))
+        })
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].headers["content-type"], "application/json");
+    let json: serde_json::Value = requests[0].body_json().unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"prompt": "p", "image_url": "https://img"})
+    );
+    let parts = parts(&requests[1]);
+    let images: Vec<&str> = parts
+        .iter()
+        .filter(|(h, _)| h.contains("name=\"image\""))
+        .map(|(_, c)| c.as_str())
+        .collect();
+    assert_eq!(images, ["one", "two"]);
+}
+
+#[tokio::test]
+async fn other_media_types_carry_their_own_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/calls"))
+        .and(header("content-type", "application/sdp"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw("v=0 answer", "application/sdp"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Client::new(&server.uri())
+        .create_call()
+        .body("v=0 offer")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(only_request(&server).await.body, b"v=0 offer");
+}
