@@ -308,3 +308,53 @@ async fn other_media_types_carry_their_own_content_type() {
         .unwrap();
     assert_eq!(only_request(&server).await.body, b"v=0 offer");
 }
+
+#[tokio::test]
+async fn parameters_progenitor_cannot_send_are_encoded_by_their_style() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jobs/j1/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!(["e1"])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let events = Client::new(&server.uri())
+        .list_job_events()
+        .job_id("j1")
+        .after("a1")
+        .metadata(
+            [("team".to_owned(), "x y".to_owned())]
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        )
+        .effective_at(types::ListJobEventsEffectiveAt::builder().gt(5).lte(9))
+        .ids(vec![1, 2])
+        .openai_beta(vec!["responses=v1".to_owned(), "x=2".to_owned()])
+        .session("s1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.into_inner(), ["e1"]);
+    let request = only_request(&server).await;
+    // deepObject `metadata[team]`, exploded form object, pipe-delimited array.
+    assert_eq!(
+        request.url.query(),
+        Some("after=a1&metadata%5Bteam%5D=x+y&gt=5&lte=9&ids=1%7C2")
+    );
+    assert_eq!(request.headers["openai-beta"], "responses=v1,x=2");
+    assert_eq!(request.headers["cookie"], "session=s1");
+}
+
+#[tokio::test]
+async fn a_missing_required_cookie_is_an_invalid_request() {
+    let err = Client::new("http://127.0.0.1:9")
+        .list_job_events()
+        .job_id("j1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m == "session was not initialized"),
+        "{err:?}"
+    );
+}

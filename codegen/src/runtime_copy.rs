@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 3] = [
+const SOURCES: [(&str, &str); 4] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     (
         "multipart.rs",
         include_str!("../../runtime/src/multipart.rs"),
     ),
+    ("params.rs", include_str!("../../runtime/src/params.rs")),
     ("sse.rs", include_str!("../../runtime/src/sse.rs")),
 ];
 

@@ -1,6 +1,7 @@
 //! What every generated client needs and progenitor does not provide, written
 //! once: reading `text/event-stream` responses as typed items ([`sse`]) and
-//! sending `multipart/form-data` bodies with files ([`multipart`]).
+//! sending `multipart/form-data` bodies with files ([`multipart`]) and
+//! encoding parameters progenitor cannot ([`params`]).
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -10,6 +11,7 @@
 //! through `super::`.
 
 pub mod multipart;
+pub mod params;
 pub mod sse;
 
 pub use multipart::{FilePart, FormError};

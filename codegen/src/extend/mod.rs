@@ -11,6 +11,7 @@
 //! | step | module | rewrite |
 //! |---|---|---|
 //! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#kind` its path was told apart by |
+//! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
 //!
 //! The builders are found by the `OperationInfo { operation_id }` progenitor
@@ -18,6 +19,7 @@
 //! error, never a silent omission.
 
 pub mod bodies;
+pub mod parameters;
 pub mod streams;
 
 use std::collections::HashMap;
@@ -60,13 +62,15 @@ pub fn extend(
     let mut bodies_done = 0;
     let mut streams_done = Vec::new();
     let mut fragments = Vec::new();
+    let mut params_done = 0;
     for op in walk::operations(doc) {
         let Some(o) = walk::operation(doc, &op) else {
             continue;
         };
         let marker = o.get(MARKER);
         let stream = streams::event_schema(doc, o);
-        if marker.is_none() && stream.is_none() {
+        let params = parameters::of(o);
+        if marker.is_none() && stream.is_none() && params.is_empty() {
             continue;
         }
         let id = op.id.clone().unwrap_or_default();
@@ -79,6 +83,10 @@ pub fn extend(
                 ),
             });
         };
+        if !params.is_empty() {
+            parameters::add(builder, at, &params, &type_names, &id)?;
+            params_done += params.len();
+        }
         let syn::Item::Impl(imp) = &mut builder[at] else {
             continue;
         };
@@ -118,6 +126,12 @@ pub fn extend(
             what: format!(
                 "{bodies_done} operations send their body's own media type (multipart, ...)"
             ),
+        });
+    }
+    if params_done > 0 {
+        out.push(Refinement {
+            step: "parameters",
+            what: format!("{params_done} parameters progenitor cannot send get setters and are encoded by their style"),
         });
     }
     if file_variants > 0 {

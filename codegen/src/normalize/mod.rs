@@ -13,6 +13,7 @@
 //! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
+//! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
@@ -30,6 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub mod media_types;
 mod operation_ids;
+pub mod parameters;
 mod required_alternatives;
 mod server_defaults;
 mod string_unions;
@@ -94,6 +96,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     select(&mut n, config);
     openapi_31(&mut n);
     media_types::rewrite(&mut n);
+    parameters::rewrite(&mut n);
     string_unions::rewrite(&mut n);
     required_alternatives::rewrite(&mut n);
     titles::dedupe(&mut n);
@@ -1089,7 +1092,9 @@ mod tests {
 
     #[test]
     fn optional_unsupported_parameters_are_dropped_not_the_operation() {
-        let yaml = "openapi: 3.0.0\npaths:\n  /l:\n    get:\n      operationId: list\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: m, in: query, style: deepObject, schema: {type: object}}\n        - {name: h, in: header, schema: {type: array, items: {type: string}}}\n      responses: {}\n";
+        // Styles OpenAPI does not define for a query (deepObject, object
+        // and delimited query parameters and array headers are generated).
+        let yaml = "openapi: 3.0.0\npaths:\n  /l:\n    get:\n      operationId: list\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: m, in: query, style: matrix, schema: {type: string}}\n        - {name: h, in: query, style: label, schema: {type: string}}\n      responses: {}\n";
         let mut config = Config::default();
         config.lossy.drop_unsupported_operations = true;
         let n = run(yaml, &config);

@@ -1,0 +1,256 @@
+//! `parameters`: parameters progenitor cannot serialize are handed to the
+//! `extend` stage, which adds their setters to the builder and encodes them
+//! as their `style` says (`crate::runtime::params`). Nothing is dropped.
+//!
+//! Handed over: `deepObject` and object query parameters, `spaceDelimited`
+//! and `pipeDelimited` arrays, array and object headers, and cookies. Each
+//! leaves the operation's `parameters` (a path-level one is first copied
+//! into each operation of the path, which then own their lists) and is
+//! listed in the operation's `x-codegen-params`:
+//! `{name, in, style, explode, required, schema}`. A schema that is not a
+//! `$ref` becomes a component (`<operationId><Name>`) so the setter takes a
+//! named generated type.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::Normalized;
+use crate::walk;
+
+/// The operation extension read by the `extend` stage.
+pub const MARKER: &str = "x-codegen-params";
+
+/// A schema the `extend` stage names with a Rust type of its own (a
+/// string, number, integer or boolean without an `enum`, or an array of
+/// those); any other inline schema becomes a component.
+pub fn is_simple(schema: &Value) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string" | "integer" | "number" | "boolean") => schema.get("enum").is_none(),
+        Some("array") => schema
+            .get("items")
+            .is_some_and(|items| items.get("$ref").is_none() && is_simple(items)),
+        _ => false,
+    }
+}
+
+/// Whether progenitor cannot send parameter `p` (dereferenced).
+fn handed_over(root: &Value, p: &Value) -> bool {
+    let schema = p.get("schema").map(|s| walk::deref(root, s));
+    let kind = schema.and_then(|s| s.get("type")).and_then(Value::as_str);
+    let is_object = kind == Some("object")
+        || (kind.is_none()
+            && schema.is_some_and(|s| {
+                s.get("properties").is_some() || s.get("additionalProperties").is_some()
+            }));
+    let style = p.get("style").and_then(Value::as_str);
+    match p.get("in").and_then(Value::as_str) {
+        Some("cookie") => schema.is_some(),
+        Some("query") => {
+            matches!(
+                style,
+                Some("deepObject" | "spaceDelimited" | "pipeDelimited")
+            ) || is_object
+        }
+        Some("header") => kind == Some("array") || is_object,
+        _ => false,
+    }
+}
+
+/// Run the step.
+pub(super) fn rewrite(n: &mut Normalized) {
+    push_down_path_parameters(n);
+    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
+        .as_object()
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    for op in walk::operations(&n.value) {
+        let root = n.value.clone();
+        let Some(o) = walk::operation(&root, &op) else {
+            continue;
+        };
+        let Some(Value::Array(params)) = o.get("parameters") else {
+            continue;
+        };
+        let id = op.id.clone().unwrap_or_default();
+        let mut kept = Vec::new();
+        let mut moved = Vec::new();
+        let mut new_schemas = Vec::new();
+        for p in params {
+            let d = walk::deref(&root, p);
+            if !handed_over(&root, d) {
+                kept.push(p.clone());
+                continue;
+            }
+            let name = d
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let location = d.get("in").and_then(Value::as_str).unwrap_or("").to_owned();
+            let style = d.get("style").and_then(Value::as_str).map_or_else(
+                || {
+                    if location == "header" {
+                        "simple"
+                    } else {
+                        "form"
+                    }
+                    .to_owned()
+                },
+                str::to_owned,
+            );
+            // OpenAPI: `explode` defaults to true for `form`, false otherwise.
+            let explode = d
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style == "form");
+            let schema = d.get("schema").cloned().unwrap_or(json!({}));
+            let schema = if schema.get("$ref").is_some() || is_simple(&schema) {
+                schema
+            } else {
+                let base: String = format!("{id}-{name}")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                let mut component = base.clone();
+                let mut k = 2;
+                while taken.contains(&component) {
+                    component = format!("{base}{k}");
+                    k += 1;
+                }
+                taken.insert(component.clone());
+                new_schemas.push((component.clone(), schema));
+                json!({ "$ref": format!("#/components/schemas/{component}") })
+            };
+            n.change(
+                "parameters",
+                format!("{id}: {location} parameter `{name}` (style `{style}`) is encoded by the generated code"),
+            );
+            moved.push(json!({
+                "name": name,
+                "in": location,
+                "style": style,
+                "explode": explode,
+                "required": d.get("required").and_then(Value::as_bool).unwrap_or(false),
+                "schema": schema,
+            }));
+        }
+        if moved.is_empty() {
+            continue;
+        }
+        for (name, schema) in new_schemas {
+            n.value["components"]["schemas"][&name] = schema;
+        }
+        if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+            o["parameters"] = Value::Array(kept);
+            o[MARKER] = Value::Array(moved);
+        }
+    }
+}
+
+/// A path item whose own `parameters` include one to hand over gives each
+/// of its operations a copy (an operation's parameter of the same name and
+/// location wins, as OpenAPI says) and keeps none itself.
+fn push_down_path_parameters(n: &mut Normalized) {
+    let root = n.value.clone();
+    let Some(Value::Object(paths)) = n.value.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(Value::Array(shared)) = item.get("parameters").cloned() else {
+            continue;
+        };
+        if !shared
+            .iter()
+            .any(|p| handed_over(&root, walk::deref(&root, p)))
+        {
+            continue;
+        }
+        let key = |p: &Value| {
+            let d = walk::deref(&root, p);
+            (d.get("name").cloned(), d.get("in").cloned())
+        };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        item.shift_remove("parameters");
+        for method in walk::METHODS {
+            let Some(Value::Object(o)) = item.get_mut(method) else {
+                continue;
+            };
+            let own = match o.get("parameters") {
+                Some(Value::Array(own)) => own.clone(),
+                _ => Vec::new(),
+            };
+            let mut all: Vec<Value> = shared
+                .iter()
+                .filter(|p| !own.iter().any(|q| key(q) == key(p)))
+                .cloned()
+                .collect();
+            all.extend(own);
+            o.insert("parameters".into(), Value::Array(all));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn unsendable_parameters_are_handed_over_with_named_schemas() {
+        let doc = crate::load::load_bytes(
+            br#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /jobs/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: beta, in: header, schema: {type: array, items: {type: string}}}
+    get:
+      operationId: listJobs
+      parameters:
+        - {name: metadata, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: string}}}
+        - {name: at, in: query, schema: {type: object, properties: {gt: {type: integer}}}}
+        - {name: after, in: query, schema: {type: string}}
+        - {name: sid, in: cookie, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"#,
+            "t.yaml",
+        )
+        .unwrap();
+        let n = super::super::normalize(&doc, &Config::default());
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let op = &n.value["paths"]["/jobs/{id}"]["get"];
+        let names: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["id", "after"]);
+        assert!(n.value["paths"]["/jobs/{id}"].get("parameters").is_none());
+        let moved = op[MARKER].as_array().unwrap();
+        assert_eq!(moved.len(), 4);
+        assert_eq!(
+            moved[0],
+            json!({"name": "beta", "in": "header", "style": "simple", "explode": false, "required": false,
+                   "schema": {"type": "array", "items": {"type": "string"}}})
+        );
+        assert_eq!(moved[1]["style"], "deepObject");
+        assert_eq!(moved[2]["style"], "form");
+        assert_eq!(moved[2]["explode"], true);
+        assert_eq!(moved[3]["required"], true);
+        // Only what is not a plain string, number or array of those is named.
+        assert_eq!(
+            moved[2]["schema"],
+            json!({"$ref": "#/components/schemas/listJobs-at"})
+        );
+        assert_eq!(
+            n.value["components"]["schemas"]["listJobs-metadata"],
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! Parameters progenitor cannot serialize, encoded as OpenAPI defines
+//! their `style`: `deepObject` and object query parameters, delimited
+//! arrays, array and object headers, cookies.
+//!
+//! Each function takes any `Serialize` value (an `Option` that is `None`
+//! sends nothing) and gives what `reqwest` adds to the request: query pairs
+//! or headers. The error is a message for `Error::InvalidRequest`.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
+
+fn to_value<T: Serialize>(name: &str, value: &T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| format!("parameter `{name}`: {e}"))
+}
+
+/// A scalar as it is written in a URL or header (strings unquoted).
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `style: deepObject`: `filter[gt]=1&filter[lt]=5`; nested objects nest
+/// further (`a[b][c]=1`), arrays repeat the key.
+pub fn deep_object<T: Serialize>(name: &str, value: &T) -> Result<Vec<(String, String)>, String> {
+    fn walk(key: String, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (k, v) in map {
+                    walk(format!("{key}[{k}]"), v, out);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    walk(key.clone(), item, out);
+                }
+            }
+            other => out.push((key, scalar(other))),
+        }
+    }
+    let mut out = Vec::new();
+    walk(name.to_owned(), &to_value(name, value)?, &mut out);
+    Ok(out)
+}
+
+/// `style: form` for an object or array query parameter: exploded, each
+/// property is a pair of its own (`gt=1&lt=5`) and each item repeats the
+/// name; not exploded, one pair of comma-separated values
+/// (`effective_at=gt,1,lt,5`, `ids=1,2`).
+pub fn form<T: Serialize>(
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<Vec<(String, String)>, String> {
+    let value = to_value(name, value)?;
+    let pairs = match (&value, explode) {
+        (Value::Null, _) => Vec::new(),
+        (Value::Object(map), true) => map
+            .iter()
+            .flat_map(|(k, v)| match v {
+                Value::Array(items) => items.iter().map(|i| (k.clone(), scalar(i))).collect(),
+                Value::Null => Vec::new(),
+                v => vec![(k.clone(), scalar(v))],
+            })
+            .collect(),
+        (Value::Array(items), true) => items.iter().map(|i| (name.to_owned(), scalar(i))).collect(),
+        (value, _) => vec![(name.to_owned(), joined(value, ",", false))],
+    };
+    Ok(pairs)
+}
+
+/// `style: spaceDelimited` / `pipeDelimited`: one pair, items joined by
+/// `separator`.
+pub fn delimited<T: Serialize>(
+    name: &str,
+    value: &T,
+    separator: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let value = to_value(name, value)?;
+    if value.is_null() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![(name.to_owned(), joined(&value, separator, false))])
+}
+
+/// Items (or `key,value` pairs, `key=value` when exploded) joined.
+fn joined(value: &Value, separator: &str, explode: bool) -> String {
+    match value {
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(separator),
+        Value::Object(map) if explode => map
+            .iter()
+            .map(|(k, v)| format!("{k}={}", scalar(v)))
+            .collect::<Vec<_>>()
+            .join(separator),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(separator),
+        other => scalar(other),
+    }
+}
+
+/// `style: simple` header: an array comma-joined (`a,b`), an object as
+/// `k,v,k2,v2` (`k=v,k2=v2` when exploded).
+pub fn header<T: Serialize>(name: &str, value: &T, explode: bool) -> Result<HeaderMap, String> {
+    let value = to_value(name, value)?;
+    let mut map = HeaderMap::new();
+    if value.is_null() {
+        return Ok(map);
+    }
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a header name"))?;
+    let text = joined(&value, ",", explode);
+    let value = HeaderValue::try_from(text)
+        .map_err(|_| format!("parameter `{name}`: the value is not a valid header value"))?;
+    map.insert(header, value);
+    Ok(map)
+}
+
+/// One `Cookie` header for the cookie parameters (`style: form`):
+/// `a=1; b=x,y`. Absent (`null`) cookies are left out.
+pub fn cookies(pairs: &[(&str, Value)]) -> Result<HeaderMap, String> {
+    let text = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(name, v)| format!("{name}={}", joined(v, ",", false)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut map = HeaderMap::new();
+    if !text.is_empty() {
+        let value = HeaderValue::try_from(text)
+            .map_err(|_| "a cookie parameter is not a valid header value".to_owned())?;
+        map.insert(reqwest::header::COOKIE, value);
+    }
+    Ok(map)
+}
+
+/// A parameter as JSON (for [`cookies`]).
+pub fn value<T: Serialize>(name: &str, value: &T) -> Result<Value, String> {
+    to_value(name, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn deep_objects_nest_keys() {
+        let v = json!({"gt": 1, "lt": 5, "tags": ["a", "b"], "sub": {"x": true}, "none": null});
+        assert_eq!(
+            deep_object("filter", &v).unwrap(),
+            pairs(&[
+                ("filter[gt]", "1"),
+                ("filter[lt]", "5"),
+                ("filter[tags]", "a"),
+                ("filter[tags]", "b"),
+                ("filter[sub][x]", "true"),
+            ])
+        );
+        assert!(deep_object("f", &None::<i32>).unwrap().is_empty());
+    }
+
+    #[test]
+    fn form_objects_explode_or_join() {
+        let v = json!({"gt": 1, "lt": "x"});
+        assert_eq!(
+            form("at", &v, true).unwrap(),
+            pairs(&[("gt", "1"), ("lt", "x")])
+        );
+        assert_eq!(
+            form("at", &v, false).unwrap(),
+            pairs(&[("at", "gt,1,lt,x")])
+        );
+        assert_eq!(
+            form("ids", &json!([1, 2]), false).unwrap(),
+            pairs(&[("ids", "1,2")])
+        );
+        assert_eq!(
+            form("ids", &json!([1, 2]), true).unwrap(),
+            pairs(&[("ids", "1"), ("ids", "2")])
+        );
+        assert_eq!(
+            delimited("ids", &json!([1, 2]), "|").unwrap(),
+            pairs(&[("ids", "1|2")])
+        );
+    }
+
+    #[test]
+    fn headers_and_cookies() {
+        let h = header("openai-beta", &json!(["responses=v1", "x=2"]), false).unwrap();
+        assert_eq!(h["openai-beta"], "responses=v1,x=2");
+        let h = header("x-obj", &json!({"a": 1, "b": 2}), true).unwrap();
+        assert_eq!(h["x-obj"], "a=1,b=2");
+        assert!(header("x", &None::<Vec<String>>, false).unwrap().is_empty());
+        assert!(header("bad name", &json!("v"), false).is_err());
+        let c = cookies(&[
+            ("sid", json!("abc")),
+            ("none", json!(null)),
+            ("ids", json!([1, 2])),
+        ])
+        .unwrap();
+        assert_eq!(c["cookie"], "sid=abc; ids=1,2");
+    }
+}
