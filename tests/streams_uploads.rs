@@ -358,3 +358,56 @@ async fn a_missing_required_cookie_is_an_invalid_request() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn several_response_bodies_come_back_as_one_enum_by_status() {
+    use types::{DeleteFileError, DeleteFileSuccess};
+    let server = MockServer::start().await;
+    Mock::given(path("/files/f1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"id": "f1", "filename": "a", "bytes": 1})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/f2"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/f3"))
+        .respond_with(
+            ResponseTemplate::new(429).set_body_json(serde_json::json!({"retry_after": 7})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/f4"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"error": {"message": "no such file"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::new(&server.uri());
+    let delete = |id: &'static str| client.delete_file().file_id(id).send();
+    match delete("f1").await.unwrap().into_inner() {
+        DeleteFileSuccess::Status200(file) => assert_eq!(file.id, "f1"),
+        other => panic!("{other:?}"),
+    }
+    let gone = delete("f2").await.unwrap();
+    assert_eq!(gone.status(), 204);
+    assert!(matches!(gone.into_inner(), DeleteFileSuccess::Status204));
+    match delete("f3").await.unwrap_err() {
+        Error::ErrorResponse(r) => match r.into_inner() {
+            DeleteFileError::Status429(body) => assert_eq!(body.retry_after, 7),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    match delete("f4").await.unwrap_err() {
+        Error::ErrorResponse(r) => match r.into_inner() {
+            DeleteFileError::Status404(body) => assert_eq!(body.error.message, "no such file"),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}

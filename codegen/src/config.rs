@@ -11,7 +11,6 @@
 //!
 //! [lossy]                       # each off by default; each change is reported
 //! drop_unsupported_operations = true  # multipart bodies, cookie/deepObject parameters, ...
-//! drop_invalid_defaults = true        # defaults that do not match their schema
 //! collapse_types = true               # one request body type, one success and one error type per operation
 //! drop_failing_operations = true      # operations progenitor fails or panics on
 //!
@@ -89,7 +88,9 @@ pub struct Select {
 pub struct Lossy {
     /// Leave out operations using what progenitor cannot generate.
     pub drop_unsupported_operations: bool,
-    /// Remove `default`s that do not match their schema.
+    /// No longer needed (accepted so existing files keep working): every
+    /// default is documented, never sent, so one that does not fit its
+    /// schema loses nothing.
     pub drop_invalid_defaults: bool,
     /// Keep one request body media type, and one success and one error
     /// response type, per operation.

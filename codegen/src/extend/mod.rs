@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#kind` its path was told apart by |
 //! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
+//! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
 //!
 //! The builders are found by the `OperationInfo { operation_id }` progenitor
@@ -20,6 +21,7 @@
 
 pub mod bodies;
 pub mod parameters;
+pub mod responses;
 pub mod streams;
 
 use std::collections::HashMap;
@@ -54,7 +56,8 @@ pub fn extend(
     file: &mut syn::File,
     settings: &Settings,
 ) -> Result<Vec<Refinement>, Error> {
-    let type_names = type_names(file);
+    let mut type_names = type_names(file);
+    let mut new_types: Vec<syn::Item> = Vec::new();
     let Some(builder) = builder_items(file) else {
         return Ok(Vec::new());
     };
@@ -63,6 +66,7 @@ pub fn extend(
     let mut streams_done = Vec::new();
     let mut fragments = Vec::new();
     let mut params_done = 0;
+    let mut enums = Vec::new();
     for op in walk::operations(doc) {
         let Some(o) = walk::operation(doc, &op) else {
             continue;
@@ -70,7 +74,8 @@ pub fn extend(
         let marker = o.get(MARKER);
         let stream = streams::event_schema(doc, o);
         let params = parameters::of(o);
-        if marker.is_none() && stream.is_none() && params.is_empty() {
+        let several = responses::of(o);
+        if marker.is_none() && stream.is_none() && params.is_empty() && several.is_empty() {
             continue;
         }
         let id = op.id.clone().unwrap_or_default();
@@ -90,6 +95,11 @@ pub fn extend(
         let syn::Item::Impl(imp) = &mut builder[at] else {
             continue;
         };
+        for (class, members) in &several {
+            let name =
+                responses::rewrite(imp, &mut new_types, &mut type_names, class, members, &id)?;
+            enums.push(format!("{id} ({name})"));
+        }
         let body = bodies::Body::of(doc, o);
         if let Some(stream) = stream {
             let item = streams::item_type(&stream, &type_names);
@@ -115,6 +125,14 @@ pub fn extend(
             fragments.push(fragment);
         }
     }
+    if !new_types.is_empty() {
+        types_items(file)
+            .ok_or_else(|| Error::Generate {
+                file: String::new(),
+                message: "extend: the code has no `mod types` for the response enums".to_owned(),
+            })?
+            .append(&mut new_types);
+    }
     if !fragments.is_empty() {
         bodies::strip_fragments_from_docs(file, &fragments);
     }
@@ -125,6 +143,16 @@ pub fn extend(
             step: "request-bodies",
             what: format!(
                 "{bodies_done} operations send their body's own media type (multipart, ...)"
+            ),
+        });
+    }
+    if !enums.is_empty() {
+        out.push(Refinement {
+            step: "responses",
+            what: format!(
+                "{} enums over several response bodies, returned by send(): {}",
+                enums.len(),
+                enums.join(", ")
             ),
         });
     }
@@ -157,6 +185,14 @@ pub fn extend(
 fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The items of `pub mod types`, if the code has one.
+fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     })
 }

@@ -11,7 +11,7 @@
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
 //! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
-//! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]) |
+//! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
@@ -23,7 +23,6 @@
 //! | step | setting | rewrite |
 //! |---|---|---|
 //! | `unsupported` | `lossy.drop_unsupported_operations` | multipart or other unsupported bodies, cookie or non-`form` query parameters, array header parameters, optional object query parameters: an optional parameter is dropped, otherwise the operation is left out |
-//! | `defaults` | `lossy.drop_invalid_defaults` | remove `default`s that do not match their schema, and defaults on `anyOf`/`oneOf`/`allOf` |
 //! | `collapse` | `lossy.collapse_types` | keep the JSON request body when there are several; keep one success and one error response type |
 //! | `select` | `select.*` | keep only the selected operations; `prune_components` drops unused schemas |
 
@@ -33,6 +32,7 @@ pub mod media_types;
 mod operation_ids;
 pub mod parameters;
 mod required_alternatives;
+pub mod responses;
 mod server_defaults;
 mod string_unions;
 mod titles;
@@ -105,7 +105,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     path_parameter_names(&mut n, doc);
     unsupported(&mut n, doc, config);
     collapse(&mut n, doc, config);
-    defaults(&mut n, doc, config);
+    defaults(&mut n);
     server_defaults::rewrite(&mut n);
     if config.select.prune_components {
         prune(&mut n);
@@ -820,6 +820,12 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                     }
                 }
                 n.change("collapse", format!("{}: {class} responses {} dropped (other body types); they arrive as undocumented responses", op_name(&op), dropped.join(", ")));
+            } else if op.id.is_some() && !members.iter().any(|(code, _)| *code == "default") {
+                let members: Vec<responses::Member> = members
+                    .iter()
+                    .map(|(code, kind)| ((*code).clone(), kind.clone()))
+                    .collect();
+                responses::several(n, &root, &op, class, &members, &keep);
             } else {
                 n.problems.push(
                     doc.diagnostic(&join_key(&op.at, "responses"), format!("{class} responses have {} different body types ({}); the generator takes one", kinds.len(), members.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")))
@@ -832,32 +838,28 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
 }
 
 /// `defaults`: defaults that typify would reject.
-fn defaults(n: &mut Normalized, doc: &Document, config: &Config) {
+fn defaults(n: &mut Normalized) {
     let root = n.value.clone();
-    let mut bad: Vec<(String, String)> = Vec::new();
-    walk::schemas_mut(&mut n.value, &mut |path, schema| {
+    let mut bad = 0;
+    walk::schemas_mut(&mut n.value, &mut |_, schema| {
         let Some(default) = schema.get("default") else {
             return;
         };
-        if let Some(reason) = default_problem(&root, schema, default) {
-            bad.push((path.to_owned(), reason));
-            if config.lossy.drop_invalid_defaults
-                && let Value::Object(s) = schema
-            {
-                s.shift_remove("default");
-            }
+        if let Some(reason) = default_problem(&root, schema, default)
+            && let Value::Object(s) = schema
+        {
+            // Documented with the others (`server-defaults`), with the reason.
+            s.insert(server_defaults::MISFIT.into(), json!(reason));
+            bad += 1;
         }
     });
-    for (path, reason) in bad {
-        let at = join_key(&path, "default");
-        if config.lossy.drop_invalid_defaults {
-            n.change("defaults", format!("removed {at}: {reason}"));
-        } else {
-            n.problems.push(
-                doc.diagnostic(&at, format!("default {reason}"))
-                    .hint("fix the default, or set `lossy.drop_invalid_defaults = true` in codegen.toml to remove such defaults"),
-            );
-        }
+    if bad > 0 {
+        n.change(
+            "defaults",
+            format!(
+                "{bad} defaults that do not fit their schema are documented as such (none is sent)"
+            ),
+        );
     }
 }
 
@@ -867,7 +869,7 @@ fn default_problem(root: &Value, schema: &Value, default: &Value) -> Option<Stri
         .iter()
         .any(|k| schema.get(*k).is_some())
     {
-        return Some("on an anyOf/oneOf schema cannot be checked by the generator".to_owned());
+        return None;
     }
     // allOf: the default must fit every member (progenitor's samples use
     // `allOf: [$ref]` with a default; that works).
@@ -1111,13 +1113,17 @@ mod tests {
     }
 
     #[test]
-    fn several_error_types_need_consent_then_collapse() {
+    fn several_error_types_become_one_enum_or_collapse() {
         let n = run(TWO_ERRORS, &Config::default());
-        assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
-        assert!(
-            n.problems[0]
-                .to_string()
-                .contains("error responses have 2 different body types (404, 429)")
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let op = &n.value["paths"]["/a"]["get"];
+        assert!(op["responses"].get("429").is_none());
+        assert_eq!(
+            op[responses::MARKER]["error"],
+            json!([
+                {"status": "404", "kind": "json", "schema": {"$ref": "#/components/schemas/E1"}, "kept": true},
+                {"status": "429", "kind": "json", "schema": {"$ref": "#/components/schemas/E2"}, "kept": false}
+            ])
         );
         let mut config = Config::default();
         config.lossy.collapse_types = true;
@@ -1136,23 +1142,18 @@ mod tests {
     }
 
     #[test]
-    fn invalid_defaults_need_consent() {
-        let yaml = "openapi: 3.0.0\ncomponents:\n  schemas:\n    S: {type: integer, default: 'x'}\n    U: {anyOf: [{type: string}], default: a}\n    W: {allOf: [{$ref: '#/components/schemas/Ok'}], default: a}\n    Ok: {type: string, enum: [a, b], default: b}\n";
+    fn invalid_defaults_are_documented_as_such_without_consent() {
+        let yaml = "openapi: 3.0.0\ncomponents:\n  schemas:\n    S: {type: integer, default: 'x'}\n    U: {anyOf: [{type: string}], default: a}\n    Ok: {type: string, enum: [a, b], default: b}\n";
         let n = run(yaml, &Config::default());
-        assert_eq!(n.problems.len(), 2, "{:?}", n.problems);
-        let mut config = Config::default();
-        config.lossy.drop_invalid_defaults = true;
-        let n = run(yaml, &config);
-        assert!(n.problems.is_empty());
-        assert!(
-            n.value["components"]["schemas"]["S"]
-                .get("default")
-                .is_none()
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let schemas = &n.value["components"]["schemas"];
+        assert_eq!(
+            schemas["S"],
+            json!({"type": "integer", "description": "Default: `\"x\"` (as the spec gives it: it \"x\" does not match type `integer`)."})
         );
-        // A valid default is kept, as documentation (`server-defaults`).
-        let ok = &n.value["components"]["schemas"]["Ok"];
-        assert!(ok.get("default").is_none());
-        assert_eq!(ok["description"], "Default: `\"b\"`.");
+        assert_eq!(schemas["U"]["description"], "Default: `\"a\"`.");
+        assert_eq!(schemas["Ok"]["description"], "Default: `\"b\"`.");
+        assert!(n.changes.iter().any(|c| c.step == "defaults"));
     }
 
     #[test]

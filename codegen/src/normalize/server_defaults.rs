@@ -15,6 +15,10 @@ use serde_json::{Value, json};
 use super::Normalized;
 use crate::walk;
 
+/// Set by the `defaults` step on a schema whose `default` does not fit it:
+/// why (documented with the default, then removed).
+pub(super) const MISFIT: &str = "x-codegen-default-misfit";
+
 /// Move every `default` into its schema's description.
 pub(super) fn rewrite(n: &mut Normalized) {
     let mut count = 0;
@@ -23,7 +27,10 @@ pub(super) fn rewrite(n: &mut Normalized) {
         let Some(default) = s.shift_remove("default") else {
             return;
         };
-        let note = format!("Default: `{default}`.");
+        let note = match s.shift_remove(MISFIT).as_ref().and_then(Value::as_str) {
+            Some(reason) => format!("Default: `{default}` (as the spec gives it: it {reason})."),
+            None => format!("Default: `{default}`."),
+        };
         let description = match s.get("description").and_then(Value::as_str) {
             Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
             _ => note,

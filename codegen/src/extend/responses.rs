@@ -1,0 +1,264 @@
+//! `responses`: `send()` of an operation whose success (or error) statuses
+//! have several body types returns an enum over them (see
+//! [`crate::normalize::responses`]):
+//!
+//! ```ignore
+//! pub enum DeleteEvalError { Status404(Error), Status429(RateLimitError) }
+//! // send() -> Result<ResponseValue<DeleteEvalResponse>, Error<types::DeleteEvalError>>
+//! ```
+//!
+//! The enum goes into `mod types`; each documented status gets a match arm
+//! that reads its own body (JSON, none, or a byte stream) and wraps it in
+//! its variant, keeping the status and headers.
+
+use std::collections::BTreeSet;
+
+use quote::ToTokens;
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::Error;
+
+/// One documented status of a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    status: String,
+    kind: String,
+    schema: Value,
+    kept: bool,
+}
+
+/// The classes (`success`, `error`) of operation `o` with several types.
+pub fn of(o: &Value) -> Vec<(String, Vec<Member>)> {
+    let Some(Value::Object(marker)) = o.get(crate::normalize::responses::MARKER) else {
+        return Vec::new();
+    };
+    marker
+        .iter()
+        .map(|(class, members)| {
+            let members = members
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| Member {
+                    status: m["status"].as_str().unwrap_or("").to_owned(),
+                    kind: m["kind"].as_str().unwrap_or("json").to_owned(),
+                    schema: m["schema"].clone(),
+                    kept: m["kept"].as_bool().unwrap_or(false),
+                })
+                .collect();
+            (class.clone(), members)
+        })
+        .collect()
+}
+
+/// The match pattern of a status: `404u16`, `400u16..=499u16`.
+fn pattern(status: &str) -> Option<syn::Pat> {
+    if let Ok(code) = status.parse::<u16>() {
+        return Some(syn::parse_quote!(#code));
+    }
+    let digit = status
+        .strip_suffix("XX")
+        .or_else(|| status.strip_suffix("xx"))?;
+    let first: u16 = digit.parse().ok()?;
+    let (low, high) = (first * 100, first * 100 + 99);
+    Some(syn::parse_quote!(#low..=#high))
+}
+
+/// The variant name of a status: `Status404`, `Status4XX`.
+fn variant(status: &str) -> syn::Ident {
+    syn::Ident::new(
+        &format!("Status{}", status.to_ascii_uppercase()),
+        proc_macro2::Span::call_site(),
+    )
+}
+
+/// Make `send()` of the builder `imp` return an enum for `class`, adding
+/// the enum to `types` (`type_items`). `id` is the operationId.
+pub fn rewrite(
+    imp: &mut syn::ItemImpl,
+    type_items: &mut Vec<syn::Item>,
+    type_names: &mut BTreeSet<String>,
+    class: &str,
+    members: &[Member],
+    id: &str,
+) -> Result<String, Error> {
+    let fail = |what: &str| Error::Generate {
+        file: String::new(),
+        message: format!("extend: cannot return every {class} body of `{id}`: {what}"),
+    };
+    let send = super::send_fn_mut(imp).ok_or_else(|| fail("no send()"))?;
+
+    // The type progenitor gave the kept statuses, from the signature.
+    let slot = result_slot(&mut send.sig.output, class == "error")
+        .ok_or_else(|| fail("unexpected send() signature"))?;
+    let kept_type = slot.clone();
+
+    let base = format!(
+        "{}{}",
+        super::sanitize(id, super::Case::Pascal),
+        if class == "error" { "Error" } else { "Success" }
+    );
+    let mut name = base.clone();
+    let mut k = 2;
+    while type_names.contains(&name) {
+        name = format!("{base}{k}");
+        k += 1;
+    }
+    type_names.insert(name.clone());
+    let enum_ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+    *slot = syn::parse_quote!(types::#enum_ident);
+
+    // The enum and the arms.
+    let mut variants = Vec::new();
+    let mut arms: Vec<syn::Arm> = Vec::new();
+    let mut patterns = BTreeSet::new();
+    let mut raw = false;
+    for m in members {
+        let pat = pattern(&m.status).ok_or_else(|| fail(&format!("status `{}`", m.status)))?;
+        patterns.insert(pat.to_token_stream().to_string());
+        let v = variant(&m.status);
+        let doc = format!(" Status {}.", m.status);
+        let (read, inner): (syn::Expr, Option<syn::Type>) = match m.kind.as_str() {
+            "none" => (syn::parse_quote!(ResponseValue::empty(response)), None),
+            "raw" => {
+                raw = true;
+                (
+                    syn::parse_quote!(ResponseValue::stream(response)),
+                    Some(syn::parse_quote!(ByteStream)),
+                )
+            }
+            _ => {
+                let ty: syn::Type = if m.kept {
+                    kept_type.clone()
+                } else {
+                    super::streams::item_type(&m.schema, type_names)
+                };
+                (
+                    syn::parse_quote!(ResponseValue::<#ty>::from_response(response).await?),
+                    Some(ty),
+                )
+            }
+        };
+        let value: syn::Expr = match &inner {
+            Some(_) => syn::parse_quote!(types::#enum_ident::#v(v.into_inner())),
+            None => syn::parse_quote!(types::#enum_ident::#v),
+        };
+        let wrapped: syn::Expr = if class == "error" {
+            syn::parse_quote!(Err(Error::ErrorResponse(ResponseValue::new(#value, status, headers))))
+        } else {
+            syn::parse_quote!(Ok(ResponseValue::new(#value, status, headers)))
+        };
+        arms.push(syn::parse_quote! {
+            #pat => {
+                let v = #read;
+                let status = v.status();
+                let headers = v.headers().clone();
+                #wrapped
+            }
+        });
+        variants.push(match inner {
+            Some(ty) => {
+                let ty = in_types(ty);
+                quote::quote!(#[doc = #doc] #v(#ty))
+            }
+            None => quote::quote!(#[doc = #doc] #v),
+        });
+    }
+    // Specific statuses before ranges.
+    arms.sort_by_key(|a| matches!(a.pat, syn::Pat::Range(_)));
+
+    let doc = format!(" The documented {class} bodies of `{id}`, by status.");
+    let derives = if raw {
+        quote::quote!()
+    } else {
+        quote::quote!(#[derive(Debug, Clone)])
+    };
+    type_items.push(syn::parse_quote! {
+        #[doc = #doc]
+        #derives
+        #[non_exhaustive]
+        pub enum #enum_ident { #(#variants),* }
+    });
+
+    let mut rewrite = Arms {
+        patterns,
+        arms: Some(arms),
+    };
+    rewrite.visit_block_mut(&mut send.block);
+    if rewrite.arms.is_some() {
+        return Err(fail("send() matches no status"));
+    }
+    Ok(name)
+}
+
+/// The type in `send()`'s signature that `class` returns: `T` of
+/// `Result<ResponseValue<T>, _>`, or `E` of `Result<_, Error<E>>`.
+fn result_slot(output: &mut syn::ReturnType, error: bool) -> Option<&mut syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(result) = &mut **ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &mut result.path.segments.last_mut()?.arguments
+    else {
+        return None;
+    };
+    let syn::GenericArgument::Type(outer) = args.args.iter_mut().nth(usize::from(error))? else {
+        return None;
+    };
+    let syn::Type::Path(wrapper) = outer else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(inner) =
+        &mut wrapper.path.segments.last_mut()?.arguments
+    else {
+        return None;
+    };
+    match inner.args.first_mut()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// A type as named inside `mod types` (`types::X` -> `super::types::X`,
+/// `ByteStream` -> `super::ByteStream`).
+fn in_types(ty: syn::Type) -> syn::Type {
+    let text = ty.to_token_stream().to_string();
+    if text.starts_with("types ::") || text == "ByteStream" {
+        syn::parse_quote!(super::#ty)
+    } else {
+        ty
+    }
+}
+
+/// Replaces the status arms of the class with the new ones, placed before
+/// the catch-all arm.
+struct Arms {
+    patterns: BTreeSet<String>,
+    arms: Option<Vec<syn::Arm>>,
+}
+
+impl VisitMut for Arms {
+    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        syn::visit_mut::visit_expr_match_mut(self, m);
+        let is_status = matches!(&*m.expr, syn::Expr::MethodCall(c) if c.method == "as_u16");
+        if !is_status {
+            return;
+        }
+        let Some(arms) = self.arms.take() else {
+            return;
+        };
+        m.arms
+            .retain(|a| !self.patterns.contains(&a.pat.to_token_stream().to_string()));
+        let at = m
+            .arms
+            .iter()
+            .position(|a| matches!(a.pat, syn::Pat::Wild(_)))
+            .unwrap_or(m.arms.len());
+        for (k, arm) in arms.into_iter().enumerate() {
+            m.arms.insert(at + k, arm);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `responses`: an operation whose success (or error) responses have
+//! several body types. progenitor asserts one; it is given the statuses of
+//! one type (the first JSON one), and the operation is marked
+//! (`x-codegen-responses`) so that the `extend` stage makes `send()` return
+//! an enum over every documented body, by status (`Status404(Error)`,
+//! `Status429(RateLimitError)`, `Status204`). Inline schemas of the other
+//! statuses become components (`<operationId>-<status>-response`), so each
+//! variant has a named type. Nothing is lost; with `lossy.collapse_types`
+//! the other statuses are dropped instead (see `collapse`).
+
+use serde_json::{Value, json};
+
+use super::Normalized;
+use crate::walk::{self, OpAt};
+
+/// The operation extension read by the `extend` stage.
+pub const MARKER: &str = "x-codegen-responses";
+
+/// One documented status of a class: `(status, kind)` where kind is a JSON
+/// schema (as text), `json`, `raw` or `none` (see `response_kind`).
+pub(super) type Member = (String, String);
+
+/// Mark `class` (`success` or `error`) of `op` as having several body
+/// types; `keep` is the kind progenitor is given.
+pub(super) fn several(
+    n: &mut Normalized,
+    root: &Value,
+    op: &OpAt,
+    class: &str,
+    members: &[Member],
+    keep: &str,
+) {
+    let id = op.id.clone().unwrap_or_default();
+    let mut entries = Vec::new();
+    let mut hoisted = Vec::new();
+    for (status, kind) in members {
+        let kept = kind == keep;
+        let kind_name = match kind.as_str() {
+            "none" | "raw" => kind.clone(),
+            _ => "json".to_owned(),
+        };
+        let mut schema = Value::Null;
+        if kind_name == "json" {
+            let response = walk::deref(
+                root,
+                &root["paths"][&op.path][&op.method]["responses"][status],
+            );
+            let s = response
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().find(|(k, _)| k.starts_with("application/json")))
+                .and_then(|(_, m)| m.get("schema"))
+                .cloned()
+                .unwrap_or(json!({}));
+            schema = if s.get("$ref").is_some() || kept {
+                s
+            } else {
+                let name: String = format!("{id}-{status}-response")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                hoisted.push((name.clone(), s));
+                json!({ "$ref": format!("#/components/schemas/{name}") })
+            };
+        }
+        entries.push(json!({"status": status, "kind": kind_name, "schema": schema, "kept": kept}));
+    }
+    for (name, schema) in hoisted {
+        n.value["components"]["schemas"][&name] = schema;
+    }
+    let dropped: Vec<&str> = members
+        .iter()
+        .filter(|(_, k)| k != keep)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    if let Some(o) = walk::operation_mut(&mut n.value, op) {
+        if let Some(Value::Object(rs)) = o.get_mut("responses") {
+            for status in &dropped {
+                rs.shift_remove(*status);
+            }
+        }
+        o[MARKER][class] = Value::Array(entries);
+    }
+    let statuses: Vec<&str> = members.iter().map(|(s, _)| s.as_str()).collect();
+    n.change(
+        "responses",
+        format!(
+            "{id}: {class} responses {} have several body types; send() returns one enum over them",
+            statuses.join(", ")
+        ),
+    );
+}
