@@ -1,6 +1,6 @@
 //! The whole OpenAI API (`../shared/specs`), and progenitor's own sample
-//! specs: the pipeline must take them (with the lossy steps allowed for
-//! OpenAI) and must not do worse than progenitor alone.
+//! specs: the pipeline must take them whole, with no settings, and must not
+//! do worse than progenitor alone.
 
 use codegen::pipeline::{self, Target};
 use workspace_tests::{shared_specs, workspace_root};
@@ -23,38 +23,27 @@ fn render(spec: &std::path::Path, config: Option<&str>) -> pipeline::Rendered {
     pipeline::render(&target).unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()))
 }
 
+/// Every operation of the whole OpenAI API, with no `codegen.toml`: no
+/// lossy step, nothing left out, uploads, event streams, every parameter.
 #[test]
-fn openai_31_generates_at_least_278_of_288_operations() {
+fn openai_31_generates_all_288_operations_with_no_settings() {
     let Some(specs) = shared_specs() else { return };
-    let r = render(
-        &specs.join("openai-openapi-f85dbe2-3.1.0.yaml"),
-        Some("tests/specs/openai-full.codegen.toml"),
-    );
-    assert!(r.operations >= 278, "{} operations", r.operations);
-    assert_eq!(
-        r.operations + r.left_out.len(),
-        288,
-        "every operation is generated or listed as left out"
-    );
-    for l in &r.left_out {
-        assert!(!l.reason.is_empty(), "{l:?}");
+    let r = render(&specs.join("openai-openapi-f85dbe2-3.1.0.yaml"), None);
+    assert_eq!(r.operations, 288);
+    assert!(r.left_out.is_empty(), "{:?}", r.left_out);
+    // The 7 streaming operations (and the multipart form of one of them).
+    assert_eq!(r.code().matches("pub async fn send_stream(").count(), 8);
+    for step in ["media-types", "parameters", "responses", "event-streams"] {
+        assert!(r.changes.iter().any(|c| c.step == step), "{step}");
     }
 }
 
 #[test]
-fn openai_30_generates_with_the_lossy_steps() {
+fn openai_30_generates_all_148_operations_with_no_settings() {
     let Some(specs) = shared_specs() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let spec = specs.join("openai-openapi-498c71d-3.0.0.yaml");
-    let mut target = Target::standalone(&spec, &dir.path().join("out"), "full").unwrap();
-    target.config = Some(workspace_root().join("tests/specs/openai-full.codegen.toml"));
-    let r = pipeline::render(&target).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        r.operations + r.left_out.len(),
-        148,
-        "every operation is generated or listed"
-    );
-    assert!(r.operations >= 142, "{} operations", r.operations);
+    let r = render(&specs.join("openai-openapi-498c71d-3.0.0.yaml"), None);
+    assert_eq!(r.operations, 148);
+    assert!(r.left_out.is_empty(), "{:?}", r.left_out);
 }
 
 #[test]

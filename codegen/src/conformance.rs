@@ -190,6 +190,16 @@ fn checkable(surface: &Surface, ty: &str) -> Result<String, String> {
         Some(decl) if matches!(&decl.kind, TypeKind::Alias(a) if a.contains("Value")) => {
             Err(format!("`{ty}` is untyped JSON"))
         }
+        // An enum over several documented bodies is chosen by status, not
+        // read from JSON: its variants' types are checked by their schemas.
+        Some(decl)
+            if !matches!(decl.kind, TypeKind::Alias(_))
+                && !decl.derives.iter().any(|d| d.ends_with("Deserialize")) =>
+        {
+            Err(format!(
+                "`{ty}` is not read from JSON (an enum over several documented bodies)"
+            ))
+        }
         Some(_) => Ok(ty.to_owned()),
         None if ty == "()" => Err("the operation documents no body here".to_owned()),
         None => Err(format!("`{ty}` is not a generated schema type")),
@@ -775,7 +785,7 @@ mod tests {
             s.types.insert(
                 name.into(),
                 TypeDecl {
-                    derives: vec![],
+                    derives: vec!["Deserialize".into(), "Serialize".into()],
                     non_exhaustive: true,
                     kind: TypeKind::Newtype(vec![]),
                 },

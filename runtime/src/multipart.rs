@@ -28,9 +28,10 @@ pub struct FilePart {
 }
 
 impl FilePart {
-    /// A file of `bytes` sent under `file_name`; its content type is guessed
-    /// from the name's extension by the server (none is sent unless
-    /// [`FilePart::with_content_type`] gives one).
+    /// A file of `bytes` sent under `file_name`, as
+    /// `application/octet-stream` unless [`FilePart::with_content_type`]
+    /// (or the spec's `encoding`) gives its type; like curl and browsers,
+    /// a file part always carries a type (some servers fail without one).
     pub fn new(file_name: impl Into<String>, bytes: impl Into<bytes::Bytes>) -> Self {
         Self {
             file_name: file_name.into(),
@@ -232,7 +233,12 @@ fn part(
         let length = file.bytes.len() as u64;
         let part = Part::stream_with_length(reqwest::Body::from(file.bytes.clone()), length)
             .file_name(file.file_name.clone());
-        return with_type(part, file.content_type.as_deref().or(content_type)).map(Some);
+        let content_type = file
+            .content_type
+            .as_deref()
+            .or(content_type)
+            .unwrap_or("application/octet-stream");
+        return with_type(part, Some(content_type)).map(Some);
     }
     if contains_marker(&value) {
         return Err(FormError::NestedFile {
@@ -353,8 +359,8 @@ mod tests {
             "Content-Disposition: form-data; name=\"file\"; filename=\"data.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n{\"a\":1}\r\n",
             "Content-Disposition: form-data; name=\"tags\"\r\n\r\nx\r\n",
             "Content-Disposition: form-data; name=\"tags\"\r\n\r\ny\r\n",
-            "Content-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\n\r\nPNG1\r\n",
-            "Content-Disposition: form-data; name=\"images\"; filename=\"b.png\"\r\n\r\nPNG2\r\n",
+            "Content-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\nContent-Type: application/octet-stream\r\n\r\nPNG1\r\n",
+            "Content-Disposition: form-data; name=\"images\"; filename=\"b.png\"\r\nContent-Type: application/octet-stream\r\n\r\nPNG2\r\n",
             "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"k\":\"v\"}\r\n",
             "Content-Disposition: form-data; name=\"count\"\r\n\r\n3\r\n",
             "Content-Disposition: form-data; name=\"stream\"\r\n\r\ntrue\r\n",
