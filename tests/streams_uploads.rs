@@ -31,11 +31,13 @@ async fn chat_chunks_stream_as_typed_items_until_done() {
         ))
         .respond_with(sse(concat!(
             ": keep-alive\n\n",
-            "data: {\"id\":\"c1\",\"delta\":\"Hel\"}\n\n",
-            "data: {\"id\":\"c1\",\n",
-            "data: \"delta\":\"lo\"}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n",
+            ": keep-alive\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\n",
+            "data: \"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
             "data: [DONE]\n\n",
-            "data: {\"id\":\"after\",\"delta\":\"never read\"}\n\n",
+            "data: {\"never\":\"read\"}\n\n",
         )))
         .expect(1)
         .mount(&server)
@@ -49,8 +51,19 @@ async fn chat_chunks_stream_as_typed_items_until_done() {
         .unwrap();
     assert_eq!(stream.status(), 200);
     let chunks: Vec<types::ChatChunk> = stream.map(Result::unwrap).collect().await;
-    let text: String = chunks.iter().map(|c| c.delta.as_str()).collect();
+    assert_eq!(chunks.len(), 3);
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c.choices[0].delta.content.clone())
+        .collect();
     assert_eq!(text, "Hello");
+    assert_eq!(
+        chunks[2].choices[0]
+            .finish_reason
+            .as_ref()
+            .map(|r| r.as_str()),
+        Some("stop")
+    );
 }
 
 #[tokio::test]
@@ -80,7 +93,7 @@ async fn mid_stream_errors_and_bad_chunks_are_item_errors() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(sse(concat!(
-            "data: {\"id\":\"c1\",\"delta\":\"a\"}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[]}\n\n",
             "data: {\"error\":{\"message\":\"overloaded\"}}\n\n",
             "event: error\ndata: {\"message\":\"late\"}\n\n",
             "data: {\"id\":\"c1\"}\n\n",
@@ -96,11 +109,15 @@ async fn mid_stream_errors_and_bad_chunks_are_item_errors() {
         .collect()
         .await;
     assert_eq!(items.len(), 4);
-    assert_eq!(items[0].as_ref().unwrap().delta, "a");
+    assert_eq!(items[0].as_ref().unwrap().id, "c1");
     assert!(matches!(&items[1], Err(StreamError::Api { data, .. }) if data.contains("overloaded")));
     assert!(matches!(&items[2], Err(StreamError::Api { event, .. }) if event == "error"));
     let err = items[3].as_ref().unwrap_err();
-    assert!(err.to_string().contains("missing field `delta`"), "{err}");
+    assert!(
+        err.to_string().contains("does not decode: missing field"),
+        "{err}"
+    );
+    assert!(matches!(err, StreamError::Decode { data, .. } if data == "{\"id\":\"c1\"}"));
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@ fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
         | "text/plain"
         | "text/x-markdown" => Send::Native,
         "multipart/form-data" => Send::Multipart,
-        e if e.ends_with("+json") => Send::Json,
+        e if e.ends_with("+json") || e.ends_with("/json") => Send::Json,
         _ if is_string && schema.is_some_and(|s| is_binary(root, s)) => Send::Bytes,
         _ if is_string => Send::Text,
         _ => Send::Unsupported,
@@ -264,10 +264,44 @@ fn mark(n: &mut Normalized, op: &OpAt) {
         return;
     };
     let send = classify(&root, media_type, media.get("schema"));
+    // progenitor takes a text body only as a plain `{type: string}` and a
+    // byte body only as `{type: string, format: binary}`; a `format: base64`
+    // or a pattern on the string only describes it.
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    let plain = match (send, essence) {
+        (Send::Text, _) | (Send::Native, "text/plain" | "text/x-markdown") => {
+            Some(json!({"type": "string"}))
+        }
+        (Send::Bytes, _) | (Send::Native, "application/octet-stream") => {
+            Some(json!({"type": "string", "format": "binary"}))
+        }
+        _ => None,
+    };
+    let is_string = media
+        .get("schema")
+        .map(|s| walk::deref(&root, s))
+        .and_then(|s| s.get("type"))
+        == Some(&json!("string"));
+    let needs_plain = plain.as_ref().is_some_and(|p| {
+        is_string && media.get("schema").map(|s| walk::deref(&root, s)) != Some(p)
+    });
+    if needs_plain && send == Send::Native {
+        let mut media = media.clone();
+        media["schema"] = plain.clone().unwrap_or_default();
+        let mut new_body = body.clone();
+        new_body["content"][media_type] = media;
+        if let Some(o) = walk::operation_mut(&mut n.value, op) {
+            o["requestBody"] = new_body;
+        }
+        return;
+    }
     let Some(native) = native_type(send) else {
         return;
     };
     let mut media = media.clone();
+    if needs_plain && let Some(plain) = plain {
+        media["schema"] = plain;
+    }
     let mut encoding = Vec::new();
     if let Some(Value::Object(enc)) = media
         .as_object_mut()

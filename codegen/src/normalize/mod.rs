@@ -104,6 +104,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     integer_range(&mut n);
     path_parameter_names(&mut n, doc);
     unsupported(&mut n, doc, config);
+    responses::default_as_errors(&mut n, &response_kind);
     collapse(&mut n, doc, config);
     defaults(&mut n);
     server_defaults::rewrite(&mut n);

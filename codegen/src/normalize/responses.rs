@@ -90,3 +90,50 @@ pub(super) fn several(
         ),
     );
 }
+
+/// progenitor counts a `default` response as a possible success: with a
+/// `200` of one type and a `default` of another (an error body: Slack,
+/// Spotify, ...) it has two success types and panics. Such a `default`
+/// describes the errors, so it is given as `4XX` and `5XX` (statuses the
+/// spec does not list already), which keeps its body for every error
+/// status. `kind` tells a response's body type.
+pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value) -> String) {
+    let root = n.value.clone();
+    for op in walk::operations(&root) {
+        let Some(Value::Object(responses)) =
+            walk::operation(&root, &op).and_then(|o| o.get("responses"))
+        else {
+            continue;
+        };
+        let Some(default) = responses.get("default") else {
+            continue;
+        };
+        let default_kind = kind(&root, default);
+        let differs = responses
+            .iter()
+            .any(|(code, r)| code.starts_with('2') && kind(&root, r) != default_kind);
+        if !differs || responses.contains_key("2XX") {
+            continue;
+        }
+        let mut new = serde_json::Map::new();
+        for (code, r) in responses {
+            if code != "default" {
+                new.insert(code.clone(), r.clone());
+            }
+        }
+        for range in ["4XX", "5XX"] {
+            new.entry(range.to_owned())
+                .or_insert_with(|| default.clone());
+        }
+        if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+            o["responses"] = Value::Object(new);
+        }
+        n.change(
+            "responses",
+            format!(
+                "{}: the `default` response is the error body of 4XX and 5XX statuses (its body differs from the success body)",
+                op.id.as_deref().unwrap_or(&op.at)
+            ),
+        );
+    }
+}
