@@ -211,12 +211,13 @@ fn spec_info(api: &OpenAPI, file: &syn::File) -> syn::Item {
 
 /// Operations in the document (path items given as references excluded).
 /// A method the `media-types` step made for another media type of an
-/// operation's body (its path carries `#kind`) is not another operation.
+/// operation's body (its path carries `#codegen-media-<kind>`) is not
+/// another operation.
 pub fn count_operations(api: &OpenAPI) -> usize {
     api.paths
         .paths
         .iter()
-        .filter(|(path, _)| !path.contains('#'))
+        .filter(|(path, _)| !path.contains(crate::normalize::media_types::COPY_MARK))
         .filter_map(|(_, item)| match item {
             ReferenceOr::Item(item) => Some(item.iter().count()),
             ReferenceOr::Reference { .. } => None,

@@ -299,7 +299,7 @@ fn generate_resilient(
             culprits
                 .into_iter()
                 .map(|(op, message)| {
-                    doc.diagnostic(&op.at, format!("progenitor cannot generate this operation: {message}"))
+                    doc.diagnostic(&normalize::media_types::without_copy_mark(&op.at), format!("progenitor cannot generate this operation: {message}"))
                         .operation(op.id.clone().unwrap_or_default())
                         .hint("fix the operation, or set `lossy.drop_failing_operations = true` in codegen.toml to leave it out")
                 })

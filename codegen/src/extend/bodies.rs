@@ -9,7 +9,7 @@
 //!   `Content-Type` header is set before `.json(&body)` (which then keeps it);
 //! * text or bytes of another media type (`application/sdp`): the
 //!   `Content-Type` progenitor wrote is replaced;
-//! * a method made for one media type of several: the `#kind` its path
+//! * a method made for one media type of several: the `#codegen-media-<kind>` its path
 //!   carried is removed from the URL and the docs.
 
 use serde_json::Value;
@@ -30,7 +30,7 @@ pub struct Body {
     pub media_type: Option<String>,
     /// `(property, content type)` from the spec's `encoding`.
     pub encoding: Vec<(String, String)>,
-    /// The `#kind` that told this operation's path apart.
+    /// The `#codegen-media-<kind>` that told this operation's path apart.
     pub fragment: Option<String>,
 }
 
@@ -220,7 +220,7 @@ impl VisitMut for Rewrite<'_> {
     }
 }
 
-/// Removes `#kind` from every string literal and doc of a method, also
+/// Removes `#codegen-media-<kind>` from every string literal and doc of a method, also
 /// inside macros (the URL is a `format!` argument).
 struct StripFragment<'a>(&'a str);
 
@@ -264,8 +264,8 @@ impl VisitMut for StripFragment<'_> {
     }
 }
 
-/// Remove each `#kind` from the docs of the whole file (the client methods'
-/// docs name the path too): only where it ends a path, "`/x#kind`".
+/// Remove each `#codegen-media-<kind>` from the docs of the whole file (the client methods'
+/// docs name the path too): only where it ends a path, "`/x#codegen-media-<kind>`".
 pub fn strip_fragments_from_docs(file: &mut syn::File, fragments: &[String]) {
     struct Docs<'a>(&'a [String]);
     impl VisitMut for Docs<'_> {

@@ -10,7 +10,7 @@
 //!
 //! | step | module | rewrite |
 //! |---|---|---|
-//! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#kind` its path was told apart by |
+//! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#codegen-media-<kind>` its path was told apart by |
 //! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
 //! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |

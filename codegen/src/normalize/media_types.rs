@@ -6,7 +6,7 @@
 //!   progenitor takes one body per operation. The operation keeps its name
 //!   and its JSON body (else its first); each other media type becomes a
 //!   copy of the operation named `<operationId>_<kind>` (`create_image_edit_multipart`),
-//!   under the same path with a `#<kind>` fragment that keeps the copy's
+//!   under the same path with a `#codegen-media-<kind>` fragment that keeps the copy's
 //!   key unique (a fragment never reaches the server; `extend` removes it
 //!   from the generated URL and docs anyway).
 //! * **`multipart/form-data`**: sent by progenitor as a form it can
@@ -37,6 +37,25 @@ pub const FILE_PART_SCHEMA: &str = "XCodegenFilePart";
 /// The operation extension read by the `extend` stage.
 pub const MARKER: &str = "x-codegen-request";
 
+/// What tells the path of a method made for another media type apart:
+/// `/images/edits#codegen-media-multipart`. (A plain `#` will not do: AWS
+/// specs put `#X-Amz-Target=..` in their paths.)
+pub const COPY_MARK: &str = "#codegen-media-";
+
+/// `paths./x#codegen-media-text.post` -> `paths./x.post`: where a method
+/// made for another media type comes from in the spec as written.
+pub fn without_copy_mark(at: &str) -> String {
+    let mark = COPY_MARK;
+    match at.find(mark) {
+        Some(start) => {
+            let rest = &at[start + mark.len()..];
+            let end = rest.find('.').map_or(at.len(), |i| start + mark.len() + i);
+            format!("{}{}", &at[..start], &at[end..])
+        }
+        None => at.to_owned(),
+    }
+}
+
 /// How progenitor will send a media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Send {
@@ -64,16 +83,26 @@ fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
         .to_ascii_lowercase();
     let schema = schema.map(|s| walk::deref(root, s));
     let is_string = schema.and_then(|s| s.get("type")) == Some(&json!("string"));
+    // An object or array schema under a text or byte media type is JSON
+    // the API takes under that name (Docker's `text/plain` specs).
+    let is_structured = schema.is_some_and(|s| {
+        matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("object" | "array")
+        ) || s.get("properties").is_some()
+            || s.get("allOf").is_some()
+    });
     match essence.as_str() {
-        "application/json"
-        | "application/x-www-form-urlencoded"
-        | "application/octet-stream"
-        | "text/plain"
-        | "text/x-markdown" => Send::Native,
+        "application/json" | "application/x-www-form-urlencoded" => Send::Native,
+        "application/octet-stream" | "text/plain" | "text/x-markdown" if !is_structured => {
+            Send::Native
+        }
         "multipart/form-data" => Send::Multipart,
         e if e.ends_with("+json") || e.ends_with("/json") => Send::Json,
         _ if is_string && schema.is_some_and(|s| is_binary(root, s)) => Send::Bytes,
+        "application/octet-stream" | "text/plain" | "text/x-markdown" => Send::Json,
         _ if is_string => Send::Text,
+        // An object in XML (or another format) has no encoder here.
         _ => Send::Unsupported,
     }
 }
@@ -115,6 +144,7 @@ fn is_binary(root: &Value, schema: &Value) -> bool {
 
 /// Run the step.
 pub(super) fn rewrite(n: &mut Normalized) {
+    schemaless_json_responses(n);
     split(n);
     for op in walk::operations(&n.value) {
         mark(n, &op);
@@ -180,6 +210,39 @@ fn name_event_schema(n: &mut Normalized, op: &OpAt) {
     }
 }
 
+/// A JSON response media type with no `schema` (only examples) is any
+/// JSON value: progenitor stops at it otherwise.
+fn schemaless_json_responses(n: &mut Normalized) {
+    let mut count = 0;
+    for op in walk::operations(&n.value) {
+        let Some(Value::Object(responses)) =
+            walk::operation_mut(&mut n.value, &op).and_then(|o| o.get_mut("responses"))
+        else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            let Some(Value::Object(content)) = response.get_mut("content") else {
+                continue;
+            };
+            for (media_type, media) in content.iter_mut() {
+                if media_type.starts_with("application/json")
+                    && let Value::Object(m) = media
+                    && !m.contains_key("schema")
+                {
+                    m.insert("schema".into(), json!({}));
+                    count += 1;
+                }
+            }
+        }
+    }
+    if count > 0 {
+        n.change(
+            "media-types",
+            format!("{count} JSON responses without a schema are read as any JSON value"),
+        );
+    }
+}
+
 /// One operation per request media type.
 fn split(n: &mut Normalized) {
     let mut ids: BTreeSet<String> = walk::operations(&n.value)
@@ -227,7 +290,7 @@ fn split(n: &mut Normalized) {
             let mut copy = o.clone();
             copy["operationId"] = json!(copy_id);
             copy["requestBody"] = only;
-            let fragment = format!("#{kind}");
+            let fragment = format!("{COPY_MARK}{kind}");
             copy[MARKER] = json!({ "fragment": fragment });
             let mut item = Map::new();
             if let Some(params) = path_item.get("parameters") {
@@ -373,7 +436,7 @@ fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Va
     }
     let reference = format!("#/components/schemas/{name}");
     let uses = count_refs(root, &reference);
-    let own = uses <= 1 && !op.path.contains('#');
+    let own = uses <= 1 && !op.path.contains(COPY_MARK);
     let new_name = if own {
         name
     } else {
@@ -552,10 +615,10 @@ components:
             json!({"type": "string", "format": "binary"})
         );
         // The multipart body is a copy with its own schema and the path parameters.
-        let copy = &v["paths"]["/edits/{id}#multipart"];
+        let copy = &v["paths"]["/edits/{id}#codegen-media-multipart"];
         assert_eq!(copy["parameters"][0]["name"], "id");
         assert_eq!(copy["post"]["operationId"], "createEdit_multipart");
-        assert_eq!(copy["post"][MARKER]["fragment"], "#multipart");
+        assert_eq!(copy["post"][MARKER]["fragment"], "#codegen-media-multipart");
         assert_eq!(
             copy["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"],
             json!({"$ref": "#/components/schemas/EditMultipart"})
@@ -569,5 +632,47 @@ components:
         assert_eq!(call[MARKER]["media_type"], "application/sdp");
         assert!(call["requestBody"]["content"].get("text/plain").is_some());
         assert!(n.left_out.is_empty());
+    }
+
+    #[test]
+    fn structured_text_bodies_are_json_and_schemaless_responses_any_json() {
+        let n = run(r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /configs/{id}/update:
+    post:
+      operationId: update
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          text/plain:
+            schema: {type: object, properties: {name: {type: string}}}
+          application/xml:
+            schema: {type: object}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              examples: {a: {value: {x: 1}}}
+"#);
+        let op = &n.value["paths"]["/configs/{id}/update"]["post"];
+        assert_eq!(op[MARKER]["media_type"], "text/plain");
+        assert!(
+            op["requestBody"]["content"]
+                .get("application/json")
+                .is_some()
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
+        // The XML copy is left for the `unsupported` step to report.
+        assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
+        let problem = n.problems[0].to_string();
+        assert!(problem.contains("application/xml"), "{problem}");
+        // Located where the spec says it, not at the method made for it.
+        assert!(problem.starts_with("t.yaml:10:9:"), "{problem}");
     }
 }

@@ -656,7 +656,7 @@ fn unsupported(n: &mut Normalized, doc: &Document, config: &Config) {
                     "this optional parameter"
                 };
                 n.problems.push(
-                    doc.diagnostic(&at, reason)
+                    doc.diagnostic(&media_types::without_copy_mark(&at), reason)
                         .operation(op_name(&op))
                         .hint(format!("set `lossy.drop_unsupported_operations = true` in codegen.toml to leave {what} out")),
                 );
