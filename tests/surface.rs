@@ -348,3 +348,42 @@ fn added_required_field_is_breaking_only_in_request_types() {
         "{r:#?}"
     );
 }
+
+/// A success response that starts offering an event stream gives the
+/// operation `send_stream()`: listed on the surface, additive in the report.
+#[test]
+fn added_event_stream_is_additive_and_listed() {
+    const JSON_200: &str = "            application/json:\n              schema:\n                $ref: '#/components/schemas/ProjectApiKeyDeleteResponse'\n        '400':";
+    let edit = |s: &str| {
+        s.replace(
+            JSON_200,
+            &JSON_200.replace(
+                "        '400':",
+                "            text/event-stream:\n              schema:\n                $ref: '#/components/schemas/ProjectApiKeyDeleteResponse'\n        '400':",
+            ),
+        )
+    };
+    let r = report_for(edit);
+    assert!(
+        r.has(
+            Severity::Additive,
+            "operation `delete_project_api_key`: send_stream() added (events `ProjectApiKeyDeleteResponse`)"
+        ),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict(), Some(Severity::Additive), "{r:#?}");
+    // And back: removing it is breaking.
+    let root = workspace_root();
+    let seed = std::fs::read_to_string(root.join(pipeline::WORKSPACE_SPEC)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let with = dir.path().join("with-stream.yaml");
+    std::fs::write(&with, edit(&seed)).unwrap();
+    let back = report_between(&with, &root.join(pipeline::WORKSPACE_SPEC));
+    assert!(
+        back.has(
+            Severity::Breaking,
+            "operation `delete_project_api_key`: send_stream() removed"
+        ),
+        "{back:#?}"
+    );
+}

@@ -779,6 +779,7 @@ mod tests {
                 }],
                 success: "Made".into(),
                 error: "ErrorResponse".into(),
+                stream: None,
             },
         );
         for name in ["MakeRequest", "Made", "ErrorResponse", "ChatModel"] {

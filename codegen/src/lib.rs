@@ -27,6 +27,7 @@ pub mod extend;
 pub mod format;
 pub mod generate;
 pub mod load;
+pub mod naming;
 pub mod normalize;
 pub mod pipeline;
 pub mod refine;

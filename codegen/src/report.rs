@@ -7,6 +7,7 @@
 //! |---|---|
 //! | operation, type, field, enum variant, parameter removed | breaking |
 //! | parameter, field or newtype type changed; success/error type changed | breaking |
+//! | `send_stream()` added (the spec offers `text/event-stream`) / removed or its event type changed | additive / breaking |
 //! | required parameter added; optional parameter became required | breaking |
 //! | field added to / variant added to a type that is **not** `#[non_exhaustive]` | breaking (struct literals, exhaustive `match`) |
 //! | required field added to a type callers send (reachable from a parameter or request body); a field of one became required | breaking (their builders now fail at `build()`) |
@@ -168,6 +169,21 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                         }
                         (None, None) => {}
                     }
+                }
+                match (&a.stream, &b.stream) {
+                    (None, Some(t)) => r.push(
+                        Severity::Additive,
+                        format!("operation `{name}`: send_stream() added (events `{t}`)"),
+                    ),
+                    (Some(_), None) => r.push(
+                        Severity::Breaking,
+                        format!("operation `{name}`: send_stream() removed"),
+                    ),
+                    (Some(x), Some(y)) if x != y => r.push(
+                        Severity::Breaking,
+                        format!("operation `{name}`: event type changed from `{x}` to `{y}`"),
+                    ),
+                    _ => {}
                 }
                 for (what, x, y) in [
                     ("success", &a.success, &b.success),

@@ -44,6 +44,8 @@ pub struct Operation {
     pub success: String,
     /// The documented error type (`()` when none is documented).
     pub error: String,
+    /// The event type of `send_stream()`, when the operation has one.
+    pub stream: Option<String>,
 }
 
 /// One operation parameter (a builder setter).
@@ -118,11 +120,11 @@ impl Surface {
     /// The types the client reads: those reachable from success and error
     /// types.
     pub fn response_types(&self) -> std::collections::BTreeSet<String> {
-        self.reachable(
-            self.operations
-                .values()
-                .flat_map(|op| [op.success.as_str(), op.error.as_str()]),
-        )
+        self.reachable(self.operations.values().flat_map(|op| {
+            [op.success.as_str(), op.error.as_str()]
+                .into_iter()
+                .chain(op.stream.as_deref())
+        }))
     }
 
     fn reachable<'a>(
@@ -275,6 +277,16 @@ fn operation(impls: &[&syn::ItemImpl]) -> Operation {
                         let (ok, err) = split_result(&ret);
                         op.success = strip_wrapper(&ok, "ResponseValue");
                         op.error = strip_wrapper(&err, "Error");
+                    }
+                }
+                "send_stream" => {
+                    // `Result<crate::runtime::EventStream<T>, Error<E>>`.
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        let (ok, _) = split_result(&type_string(ty));
+                        op.stream = ok
+                            .split_once("EventStream<")
+                            .and_then(|(_, rest)| rest.strip_suffix('>'))
+                            .map(str::to_owned);
                     }
                 }
                 _ if matches!(f.vis, syn::Visibility::Public(_)) => {
@@ -587,6 +599,13 @@ pub fn render(surface: &Surface, crate_name: &str) -> String {
             "    -> client.{name}({args}) -> Result<{}, Error<{}>>",
             op.success, op.error
         );
+        if let Some(stream) = &op.stream {
+            let _ = writeln!(
+                out,
+                "    -> client.{name}({args}).send_stream() -> Result<EventStream<{stream}>, Error<{}>>",
+                op.error
+            );
+        }
         for p in &op.params {
             let _ = writeln!(
                 out,

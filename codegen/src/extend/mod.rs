@@ -30,6 +30,7 @@ use serde_json::Value;
 use syn::visit::Visit;
 
 use crate::Error;
+pub use crate::naming::{Case, sanitize};
 use crate::normalize::media_types::MARKER;
 use crate::refine::Refinement;
 use crate::walk;
@@ -271,72 +272,4 @@ pub(crate) fn send_fn_mut(imp: &mut syn::ItemImpl) -> Option<&mut syn::ImplItemF
         syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
         _ => None,
     })
-}
-
-/// Identifier cases, as progenitor names methods (snake) and types (Pascal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Case {
-    /// `create_file`.
-    Snake,
-    /// `CreateFile`.
-    Pascal,
-}
-
-/// The Rust name progenitor and typify give `input` (an operationId or a
-/// schema name): characters that cannot be in an identifier become word
-/// breaks, the case is applied, a leading non-letter gets `_`, a keyword
-/// gets a trailing `_`.
-pub fn sanitize(input: &str, case: Case) -> String {
-    use heck::{ToPascalCase, ToSnakeCase};
-    let to_case = |s: &str| match case {
-        Case::Snake => s.to_snake_case(),
-        Case::Pascal => s.to_pascal_case(),
-    };
-    let out = match input {
-        "+1" => "plus1".to_owned(),
-        "-1" => "minus1".to_owned(),
-        _ => to_case(
-            &input
-                .replace('\'', "")
-                .replace(|c: char| !unicode_ident::is_xid_continue(c), "-"),
-        ),
-    };
-    let out = match out.chars().next() {
-        None => to_case("x"),
-        Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("_{out}"),
-    };
-    if syn::parse_str::<syn::Ident>(&out).is_ok() {
-        out
-    } else {
-        format!("{out}_")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_progenitor() {
-        assert_eq!(
-            sanitize("createChatCompletion", Case::Snake),
-            "create_chat_completion"
-        );
-        assert_eq!(
-            sanitize("create-realtime-call", Case::Snake),
-            "create_realtime_call"
-        );
-        assert_eq!(
-            sanitize("createEdit_multipart", Case::Snake),
-            "create_edit_multipart"
-        );
-        assert_eq!(
-            sanitize("Createcontentprovenancecheck", Case::Snake),
-            "createcontentprovenancecheck"
-        );
-        assert_eq!(sanitize("ImageRefParam-2", Case::Pascal), "ImageRefParam2");
-        assert_eq!(sanitize("type", Case::Snake), "type_");
-        assert_eq!(sanitize("2fa", Case::Snake), "_2fa");
-    }
 }

@@ -99,13 +99,7 @@ pub fn rewrite(
         super::sanitize(id, super::Case::Pascal),
         if class == "error" { "Error" } else { "Success" }
     );
-    let mut name = base.clone();
-    let mut k = 2;
-    while type_names.contains(&name) {
-        name = format!("{base}{k}");
-        k += 1;
-    }
-    type_names.insert(name.clone());
+    let name = crate::naming::unique(type_names, &base, "");
     let enum_ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
     *slot = syn::parse_quote!(types::#enum_ident);
 

@@ -29,6 +29,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::Normalized;
+use crate::naming::unique;
 use crate::walk::{self, OpAt};
 
 /// The component every file property refers to after this step.
@@ -188,13 +189,7 @@ fn name_event_schema(n: &mut Normalized, op: &OpAt) {
                 }
             })
             .collect();
-        let mut name = base.clone();
-        let mut k = 2;
-        while taken.contains(&name) {
-            name = format!("{base}{k}");
-            k += 1;
-        }
-        taken.insert(name.clone());
+        let name = unique(&mut taken, &base, "");
         let inline = std::mem::replace(
             schema,
             json!({ "$ref": format!("#/components/schemas/{name}") }),
@@ -280,13 +275,7 @@ fn split(n: &mut Normalized) {
                 continue;
             }
             let kind = kind_name(media_type);
-            let mut copy_id = format!("{id}_{kind}");
-            let mut k = 2;
-            while ids.contains(&copy_id) {
-                copy_id = format!("{id}_{kind}{k}");
-                k += 1;
-            }
-            ids.insert(copy_id.clone());
+            let copy_id = unique(&mut ids, &format!("{id}_{kind}"), "");
             let mut copy = o.clone();
             copy["operationId"] = json!(copy_id);
             copy["requestBody"] = only;
@@ -440,13 +429,11 @@ fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Va
     let new_name = if own {
         name
     } else {
-        let mut new_name = format!("{name}Multipart");
-        let mut k = 2;
-        while root["components"]["schemas"].get(&new_name).is_some() {
-            new_name = format!("{name}Multipart{k}");
-            k += 1;
-        }
-        new_name
+        let mut taken: BTreeSet<String> = root["components"]["schemas"]
+            .as_object()
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default();
+        unique(&mut taken, &format!("{name}Multipart"), "")
     };
     n.value["components"]["schemas"][&new_name] = rewritten;
     (

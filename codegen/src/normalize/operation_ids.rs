@@ -23,14 +23,7 @@ pub(super) fn derive(n: &mut Normalized) {
     let mut taken: BTreeSet<String> = ops.iter().filter_map(|o| o.id.clone()).collect();
     let mut named = Vec::new();
     for op in ops.iter().filter(|o| o.id.is_none()) {
-        let base = derived_name(&op.method, &op.path);
-        let mut name = base.clone();
-        let mut i = 2;
-        while taken.contains(&name) {
-            name = format!("{base}_{i}");
-            i += 1;
-        }
-        taken.insert(name.clone());
+        let name = crate::naming::unique(&mut taken, &derived_name(&op.method, &op.path), "_");
         if let Some(Value::Object(o)) = walk::operation_mut(&mut n.value, op) {
             o.insert("operationId".into(), json!(name));
             named.push(format!(

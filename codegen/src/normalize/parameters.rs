@@ -112,13 +112,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                     .collect();
-                let mut component = base.clone();
-                let mut k = 2;
-                while taken.contains(&component) {
-                    component = format!("{base}{k}");
-                    k += 1;
-                }
-                taken.insert(component.clone());
+                let component = crate::naming::unique(&mut taken, &base, "");
                 new_schemas.push((component.clone(), schema));
                 json!({ "$ref": format!("#/components/schemas/{component}") })
             };
