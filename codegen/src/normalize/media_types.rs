@@ -147,21 +147,22 @@ fn is_binary(root: &Value, schema: &Value) -> bool {
 pub(super) fn rewrite(n: &mut Normalized) {
     schemaless_json_responses(n);
     split(n);
+    // Component names, kept up to date as this step adds some.
+    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
+        .as_object()
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
     for op in walk::operations(&n.value) {
-        mark(n, &op);
-        name_event_schema(n, &op);
+        mark(n, &op, &mut taken);
+        name_event_schema(n, &op, &mut taken);
     }
 }
 
 /// An inline `text/event-stream` schema of a success response becomes a
 /// component (`<operationId>StreamEvent`), so its events get a type of
 /// their own instead of a JSON value.
-fn name_event_schema(n: &mut Normalized, op: &OpAt) {
+fn name_event_schema(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
     let Some(id) = op.id.clone() else { return };
-    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
-        .as_object()
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
     let Some(Value::Object(responses)) =
         walk::operation_mut(&mut n.value, op).and_then(|o| o.get_mut("responses"))
     else {
@@ -189,7 +190,7 @@ fn name_event_schema(n: &mut Normalized, op: &OpAt) {
                 }
             })
             .collect();
-        let name = unique(&mut taken, &base, "");
+        let name = unique(taken, &base, "");
         let inline = std::mem::replace(
             schema,
             json!({ "$ref": format!("#/components/schemas/{name}") }),
@@ -297,25 +298,70 @@ fn split(n: &mut Normalized) {
     }
 }
 
+/// What [`mark`] changes in one operation, planned from the document before
+/// anything is written (so no copy of the document is needed).
+struct Edit {
+    /// The operation's new `requestBody`.
+    body: Value,
+    /// `(media type, encoding)` for the marker, when the body is sent as
+    /// something other than what progenitor is given.
+    marker: Option<(String, Vec<Value>)>,
+    /// A component to add or replace (a multipart body with file parts).
+    component: Option<(String, Value)>,
+    /// Whether the body has file parts (needs [`FILE_PART_SCHEMA`]).
+    files: bool,
+    /// What to report.
+    change: Option<String>,
+}
+
 /// Give progenitor a body it can send and record what to send instead.
-fn mark(n: &mut Normalized, op: &OpAt) {
-    let root = n.value.clone();
-    let Some(o) = walk::operation(&root, op) else {
+fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
+    let Some(edit) = plan(&n.value, op, taken) else {
         return;
     };
-    let Some(body) = o.get("requestBody").map(|b| walk::deref(&root, b)) else {
+    if let Some((name, schema)) = edit.component {
+        n.value["components"]["schemas"][&name] = schema;
+    }
+    if edit.files {
+        let schemas = &mut n.value["components"]["schemas"];
+        if schemas.get(FILE_PART_SCHEMA).is_none() {
+            schemas[FILE_PART_SCHEMA] = json!({
+                "type": "string",
+                "format": "binary",
+                "description": "A file sent as a multipart part (`crate::runtime::FilePart`)."
+            });
+        }
+    }
+    let Some(o) = walk::operation_mut(&mut n.value, op) else {
         return;
     };
+    o["requestBody"] = edit.body;
+    if let Some((media_type, encoding)) = edit.marker {
+        let marker = o
+            .as_object_mut()
+            .map(|o| o.entry(MARKER).or_insert_with(|| json!({})));
+        if let Some(marker) = marker {
+            marker["media_type"] = json!(media_type);
+            marker["encoding"] = Value::Array(encoding);
+        }
+    }
+    if let Some(change) = edit.change {
+        n.change("media-types", change);
+    }
+}
+
+/// Plan [`mark`]'s edit of `op`, if its body needs one.
+fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
+    let o = walk::operation(root, op)?;
+    let body = walk::deref(root, o.get("requestBody")?);
     let Some(Value::Object(content)) = body.get("content") else {
-        return;
+        return None;
     };
     if content.len() != 1 {
-        return;
+        return None;
     }
-    let Some((media_type, media)) = content.iter().next() else {
-        return;
-    };
-    let send = classify(&root, media_type, media.get("schema"));
+    let (media_type, media) = content.iter().next()?;
+    let send = classify(root, media_type, media.get("schema"));
     // progenitor takes a text body only as a plain `{type: string}` and a
     // byte body only as `{type: string, format: binary}`; a `format: base64`
     // or a pattern on the string only describes it.
@@ -329,27 +375,25 @@ fn mark(n: &mut Normalized, op: &OpAt) {
         }
         _ => None,
     };
-    let is_string = media
-        .get("schema")
-        .map(|s| walk::deref(&root, s))
-        .and_then(|s| s.get("type"))
-        == Some(&json!("string"));
-    let needs_plain = plain.as_ref().is_some_and(|p| {
-        is_string && media.get("schema").map(|s| walk::deref(&root, s)) != Some(p)
-    });
+    let schema = media.get("schema").map(|s| walk::deref(root, s));
+    let is_string = schema.and_then(|s| s.get("type")) == Some(&json!("string"));
+    let needs_plain = plain
+        .as_ref()
+        .is_some_and(|p| is_string && schema != Some(p));
     if needs_plain && send == Send::Native {
         let mut media = media.clone();
-        media["schema"] = plain.clone().unwrap_or_default();
+        media["schema"] = plain.unwrap_or_default();
         let mut new_body = body.clone();
         new_body["content"][media_type] = media;
-        if let Some(o) = walk::operation_mut(&mut n.value, op) {
-            o["requestBody"] = new_body;
-        }
-        return;
+        return Some(Edit {
+            body: new_body,
+            marker: None,
+            component: None,
+            files: false,
+            change: None,
+        });
     }
-    let Some(native) = native_type(send) else {
-        return;
-    };
+    let native = native_type(send)?;
     let mut media = media.clone();
     if needs_plain && let Some(plain) = plain {
         media["schema"] = plain;
@@ -365,46 +409,41 @@ fn mark(n: &mut Normalized, op: &OpAt) {
             }
         }
     }
-    let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+    let mut component = None;
+    let mut files = false;
     if send == Send::Multipart
         && let Some(schema) = media.get("schema").cloned()
     {
-        let (schema, files) = file_parts(n, &root, schema, op);
+        let (schema, count, new_component) = file_parts(root, schema, op, taken);
         media["schema"] = schema;
-        if files > 0 {
-            let schemas = &mut n.value["components"]["schemas"];
-            if schemas.get(FILE_PART_SCHEMA).is_none() {
-                schemas[FILE_PART_SCHEMA] = json!({
-                    "type": "string",
-                    "format": "binary",
-                    "description": "A file sent as a multipart part (`crate::runtime::FilePart`)."
-                });
-            }
-        }
+        files = count > 0;
+        component = new_component;
     }
     let mut new_body = body.clone();
     new_body["content"] = Value::Object(Map::from_iter([(native.to_owned(), media)]));
-    let Some(o) = walk::operation_mut(&mut n.value, op) else {
-        return;
-    };
-    o["requestBody"] = new_body;
-    let marker = o
-        .as_object_mut()
-        .map(|o| o.entry(MARKER).or_insert_with(|| json!({})));
-    if let Some(marker) = marker {
-        marker["media_type"] = json!(media_type);
-        marker["encoding"] = Value::Array(encoding);
-    }
-    n.change(
-        "media-types",
-        format!("{name}: the {media_type} body is generated as {native} and sent as {media_type}"),
-    );
+    let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+    Some(Edit {
+        body: new_body,
+        marker: Some((media_type.clone(), encoding)),
+        component,
+        files,
+        change: Some(format!(
+            "{name}: the {media_type} body is generated as {native} and sent as {media_type}"
+        )),
+    })
 }
 
 /// The multipart body schema with its file properties referring to
-/// [`FILE_PART_SCHEMA`], and how many there are. A component that other
-/// bodies or schemas use is copied first.
-fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Value, usize) {
+/// [`FILE_PART_SCHEMA`], how many there are, and the component to write
+/// when the body is a component: rewritten in place, or copied
+/// (`<Name>Multipart`, a name not in `taken`) when other bodies or schemas
+/// use it.
+fn file_parts(
+    root: &Value,
+    schema: Value,
+    op: &OpAt,
+    taken: &mut BTreeSet<String>,
+) -> (Value, usize, Option<(String, Value)>) {
     let target = schema
         .get("$ref")
         .and_then(Value::as_str)
@@ -413,15 +452,15 @@ fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Va
     let Some(name) = target else {
         let mut schema = schema;
         let files = replace_files(root, &mut schema);
-        return (schema, files);
+        return (schema, files, None);
     };
     let Some(component) = root["components"]["schemas"].get(&name).cloned() else {
-        return (schema, 0);
+        return (schema, 0, None);
     };
     let mut rewritten = component.clone();
     let files = replace_files(root, &mut rewritten);
     if files == 0 {
-        return (schema, 0);
+        return (schema, 0, None);
     }
     let reference = format!("#/components/schemas/{name}");
     let uses = count_refs(root, &reference);
@@ -429,28 +468,29 @@ fn file_parts(n: &mut Normalized, root: &Value, schema: Value, op: &OpAt) -> (Va
     let new_name = if own {
         name
     } else {
-        let mut taken: BTreeSet<String> = root["components"]["schemas"]
-            .as_object()
-            .map(|s| s.keys().cloned().collect())
-            .unwrap_or_default();
-        unique(&mut taken, &format!("{name}Multipart"), "")
+        unique(taken, &format!("{name}Multipart"), "")
     };
-    n.value["components"]["schemas"][&new_name] = rewritten;
     (
         json!({ "$ref": format!("#/components/schemas/{new_name}") }),
         files,
+        Some((new_name, rewritten)),
     )
 }
 
-/// How many `$ref`s in the document point at `reference`.
+/// How many `$ref`s in the document point at `reference` (a plain walk:
+/// it runs once per multipart component, over the whole document).
 fn count_refs(root: &Value, reference: &str) -> usize {
-    let mut count = 0;
-    walk::visit(root, "", &mut |_, v| {
-        if v.get("$ref").and_then(Value::as_str) == Some(reference) {
-            count += 1;
+    match root {
+        Value::Object(map) => {
+            usize::from(map.get("$ref").and_then(Value::as_str) == Some(reference))
+                + map
+                    .values()
+                    .map(|v| count_refs(v, reference))
+                    .sum::<usize>()
         }
-    });
-    count
+        Value::Array(items) => items.iter().map(|v| count_refs(v, reference)).sum(),
+        _ => 0,
+    }
 }
 
 /// Replace the file schemas among the properties of `schema` (and of its

@@ -65,20 +65,21 @@ pub(super) fn rewrite(n: &mut Normalized) {
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
     for op in walk::operations(&n.value) {
-        let root = n.value.clone();
-        let Some(o) = walk::operation(&root, &op) else {
-            continue;
-        };
-        let Some(Value::Array(params)) = o.get("parameters") else {
-            continue;
-        };
         let id = op.id.clone().unwrap_or_default();
         let mut kept = Vec::new();
         let mut moved = Vec::new();
         let mut new_schemas = Vec::new();
+        let mut changes = Vec::new();
+        // Read from the document as it is, write after.
+        let root = &n.value;
+        let Some(Value::Array(params)) =
+            walk::operation(root, &op).and_then(|o| o.get("parameters"))
+        else {
+            continue;
+        };
         for p in params {
-            let d = walk::deref(&root, p);
-            if !handed_over(&root, d) {
+            let d = walk::deref(root, p);
+            if !handed_over(root, d) {
                 kept.push(p.clone());
                 continue;
             }
@@ -116,10 +117,9 @@ pub(super) fn rewrite(n: &mut Normalized) {
                 new_schemas.push((component.clone(), schema));
                 json!({ "$ref": format!("#/components/schemas/{component}") })
             };
-            n.change(
-                "parameters",
-                format!("{id}: {location} parameter `{name}` (style `{style}`) is encoded by the generated code"),
-            );
+            changes.push(format!(
+                "{id}: {location} parameter `{name}` (style `{style}`) is encoded by the generated code"
+            ));
             moved.push(json!({
                 "name": name,
                 "in": location,
@@ -131,6 +131,9 @@ pub(super) fn rewrite(n: &mut Normalized) {
         }
         if moved.is_empty() {
             continue;
+        }
+        for change in changes {
+            n.change("parameters", change);
         }
         for (name, schema) in new_schemas {
             n.value["components"]["schemas"][&name] = schema;
