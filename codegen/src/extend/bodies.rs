@@ -15,6 +15,7 @@
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+use super::{header_value, is_path_to};
 use crate::Error;
 use crate::normalize::media_types::MARKER;
 use crate::walk;
@@ -143,15 +144,6 @@ struct Rewrite<'a> {
     body: &'a Body,
     flag: Option<&'a str>,
     done: bool,
-}
-
-fn header_value(value: &str) -> syn::Expr {
-    syn::parse_quote!(::reqwest::header::HeaderValue::from_static(#value))
-}
-
-/// Whether `e` is a path ending in `name` (`::reqwest::header::ACCEPT`).
-pub(crate) fn is_path_to(e: &syn::Expr, name: &str) -> bool {
-    matches!(e, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 impl VisitMut for Rewrite<'_> {

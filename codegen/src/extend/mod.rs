@@ -59,7 +59,7 @@ pub fn extend(
 ) -> Result<Vec<Refinement>, Error> {
     let mut type_names = type_names(file);
     let mut new_types: Vec<syn::Item> = Vec::new();
-    let Some(builder) = builder_items(file) else {
+    let Some(builder) = module_items(file, "builder") else {
         return Ok(Vec::new());
     };
     let index = index_builders(builder);
@@ -127,7 +127,7 @@ pub fn extend(
         }
     }
     if !new_types.is_empty() {
-        types_items(file)
+        module_items(file, "types")
             .ok_or_else(|| Error::Generate {
                 file: String::new(),
                 message: "extend: the code has no `mod types` for the response enums".to_owned(),
@@ -182,41 +182,26 @@ pub fn extend(
     Ok(out)
 }
 
-/// The items of `pub mod builder`, if the code has one.
-fn builder_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+/// The items of the module `name` (`builder`, `types`), if the code has one.
+fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
     file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
-/// The items of `pub mod types`, if the code has one.
-fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     })
 }
 
 /// The names of the items of `mod types`.
-fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
-    let mut names = std::collections::BTreeSet::new();
-    for item in &file.items {
-        if let syn::Item::Mod(m) = item
-            && m.ident == "types"
-            && let Some((_, items)) = &m.content
-        {
-            for item in items {
-                match item {
-                    syn::Item::Struct(s) => names.insert(s.ident.to_string()),
-                    syn::Item::Enum(e) => names.insert(e.ident.to_string()),
-                    syn::Item::Type(t) => names.insert(t.ident.to_string()),
-                    _ => false,
-                };
-            }
-        }
-    }
-    names
+fn type_names(file: &mut syn::File) -> std::collections::BTreeSet<String> {
+    module_items(file, "types")
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Builder impls by the operation id their `send()` reports
@@ -272,4 +257,56 @@ pub(crate) fn send_fn_mut(imp: &mut syn::ItemImpl) -> Option<&mut syn::ImplItemF
         syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
         _ => None,
     })
+}
+
+/// `::reqwest::header::HeaderValue::from_static(value)`.
+pub(crate) fn header_value(value: &str) -> syn::Expr {
+    syn::parse_quote!(::reqwest::header::HeaderValue::from_static(#value))
+}
+
+/// Whether `e` is a path ending in `name` (`::reqwest::header::ACCEPT`).
+pub(crate) fn is_path_to(e: &syn::Expr, name: &str) -> bool {
+    matches!(e, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// The type argument `index` of the `Result<_, _>` a method returns.
+pub(crate) fn result_arg(output: &mut syn::ReturnType, index: usize) -> Option<&mut syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(result) = &mut **ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &mut result.path.segments.last_mut()?.arguments
+    else {
+        return None;
+    };
+    match args.args.iter_mut().nth(index)? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// Adds method calls (`query(&pairs)`, `header(ACCEPT, ..)`) to the request
+/// a `send()` builds, just before its `.build()`. `done` tells whether
+/// there was one.
+pub(crate) struct BeforeBuild {
+    /// The calls, each `method(args)`.
+    pub calls: Vec<proc_macro2::TokenStream>,
+    /// Whether they were added.
+    pub done: bool,
+}
+
+impl syn::visit_mut::VisitMut for BeforeBuild {
+    fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, m);
+        if !self.done && m.method == "build" && m.args.is_empty() {
+            let mut receiver = (*m.receiver).clone();
+            for call in &self.calls {
+                receiver = syn::parse_quote!(#receiver.#call);
+            }
+            *m.receiver = receiver;
+            self.done = true;
+        }
+    }
 }

@@ -92,11 +92,14 @@ pub fn add(
     let mut inits: Vec<syn::FieldValue> = Vec::new();
     let mut setters: Vec<syn::ImplItem> = Vec::new();
     for p in params {
-        let mut ident = super::sanitize(&p.name, super::Case::Snake);
-        if taken.contains(&ident) {
-            ident = format!("{ident}_{}", p.location);
-        }
-        taken.insert(ident.clone());
+        // A name a field already has (`body`, or a path parameter of the
+        // same name) gets the location: `id_header`, never a clash.
+        let base = super::sanitize(&p.name, super::Case::Snake);
+        let ident = if taken.contains(&base) {
+            crate::naming::unique(&mut taken, &format!("{base}_{}", p.location), "")
+        } else {
+            crate::naming::unique(&mut taken, &base, "")
+        };
         let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
         let ty = simple_type(&p.schema)
             .unwrap_or_else(|| super::streams::item_type(&p.schema, type_names));
@@ -194,7 +197,7 @@ pub fn add(
             syn::parse_quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;),
         );
     }
-    let mut calls: Vec<(syn::Ident, syn::Expr)> = Vec::new();
+    let mut calls: Vec<proc_macro2::TokenStream> = Vec::new();
     let mut cookies = Vec::new();
     let p = quote::quote!(crate::runtime::params);
     for (ident, param) in &idents {
@@ -234,18 +237,15 @@ pub fn add(
         } else {
             syn::parse_quote!(#value.map_err(Error::InvalidRequest)?)
         };
-        calls.push((
-            syn::Ident::new(method, proc_macro2::Span::call_site()),
-            value,
-        ));
+        let method = syn::Ident::new(method, proc_macro2::Span::call_site());
+        calls.push(quote::quote!(#method(#value)));
     }
     if !cookies.is_empty() {
-        calls.push((
-            syn::Ident::new("headers", proc_macro2::Span::call_site()),
-            syn::parse_quote!(#p::cookies(&[#(#cookies),*]).map_err(Error::InvalidRequest)?),
+        calls.push(quote::quote!(
+            headers(#p::cookies(&[#(#cookies),*]).map_err(Error::InvalidRequest)?)
         ));
     }
-    let mut before = BeforeBuild { calls, done: false };
+    let mut before = super::BeforeBuild { calls, done: false };
     before.visit_block_mut(&mut send.block);
     if !before.done {
         return Err(fail("send() builds no request"));
@@ -270,24 +270,4 @@ fn simple_type(schema: &Value) -> Option<syn::Type> {
         }
         _ => return None,
     })
-}
-
-/// Adds method calls to the request before its `.build()`.
-struct BeforeBuild {
-    calls: Vec<(syn::Ident, syn::Expr)>,
-    done: bool,
-}
-
-impl VisitMut for BeforeBuild {
-    fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
-        syn::visit_mut::visit_expr_method_call_mut(self, m);
-        if !self.done && m.method == "build" && m.args.is_empty() {
-            let mut receiver = (*m.receiver).clone();
-            for (method, arg) in &self.calls {
-                receiver = syn::parse_quote!(#receiver.#method(#arg));
-            }
-            *m.receiver = receiver;
-            self.done = true;
-        }
-    }
 }

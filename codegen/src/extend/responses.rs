@@ -189,20 +189,7 @@ pub fn rewrite(
 /// The type in `send()`'s signature that `class` returns: `T` of
 /// `Result<ResponseValue<T>, _>`, or `E` of `Result<_, Error<E>>`.
 fn result_slot(output: &mut syn::ReturnType, error: bool) -> Option<&mut syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let syn::Type::Path(result) = &mut **ty else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &mut result.path.segments.last_mut()?.arguments
-    else {
-        return None;
-    };
-    let syn::GenericArgument::Type(outer) = args.args.iter_mut().nth(usize::from(error))? else {
-        return None;
-    };
-    let syn::Type::Path(wrapper) = outer else {
+    let syn::Type::Path(wrapper) = super::result_arg(output, usize::from(error))? else {
         return None;
     };
     let syn::PathArguments::AngleBracketed(inner) =

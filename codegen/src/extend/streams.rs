@@ -20,7 +20,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use super::bodies::{self, Body, is_path_to};
+use super::bodies::{self, Body};
+use super::{BeforeBuild, header_value, is_path_to, result_arg};
 use crate::Error;
 use crate::walk;
 
@@ -95,20 +96,8 @@ pub fn add_send_stream(
     f.attrs.push(syn::parse_quote!(#[doc = #doc]));
 
     // The return type: `Result<EventStream<T>, Error<E>>`.
-    let syn::ReturnType::Type(_, output) = &mut f.sig.output else {
-        return Err(fail("send() returns nothing"));
-    };
-    let syn::Type::Path(result) = &mut **output else {
-        return Err(fail("send() does not return a Result"));
-    };
-    let Some(syn::PathArguments::AngleBracketed(args)) =
-        result.path.segments.last_mut().map(|s| &mut s.arguments)
-    else {
-        return Err(fail("send() does not return a Result<_, _>"));
-    };
-    let Some(syn::GenericArgument::Type(ok)) = args.args.first_mut() else {
-        return Err(fail("send() does not return a Result<_, _>"));
-    };
+    let ok = result_arg(&mut f.sig.output, 0)
+        .ok_or_else(|| fail("send() does not return a Result<_, _>"))?;
     *ok = syn::parse_quote!(crate::runtime::EventStream<#item>);
 
     let mut stream = Stream {
@@ -117,7 +106,12 @@ pub fn add_send_stream(
     };
     stream.visit_block_mut(&mut f.block);
     if !stream.accept {
-        AddAccept(false).visit_block_mut(&mut f.block);
+        let accept = header_value(EVENT_STREAM);
+        BeforeBuild {
+            calls: vec![quote::quote!(header(::reqwest::header::ACCEPT, #accept))],
+            done: false,
+        }
+        .visit_block_mut(&mut f.block);
     }
     if stream.arms == 0 {
         return Err(fail("no success status in send()"));
@@ -155,9 +149,7 @@ impl VisitMut for Stream {
                     && m.args.first().is_some_and(|a| is_path_to(a, "ACCEPT")) =>
             {
                 if let Some(value) = m.args.iter_mut().nth(1) {
-                    *value = syn::parse_quote!(
-                        ::reqwest::header::HeaderValue::from_static(#EVENT_STREAM)
-                    );
+                    *value = header_value(EVENT_STREAM);
                     self.accept = true;
                 }
             }
@@ -172,23 +164,6 @@ impl VisitMut for Stream {
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// Adds `Accept: text/event-stream` before the request's `.build()`.
-struct AddAccept(bool);
-
-impl VisitMut for AddAccept {
-    fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
-        syn::visit_mut::visit_expr_method_call_mut(self, m);
-        if !self.0 && m.method == "build" && m.args.is_empty() {
-            let receiver = &m.receiver;
-            m.receiver = syn::parse_quote!(#receiver.header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static(#EVENT_STREAM),
-            ));
-            self.0 = true;
         }
     }
 }
