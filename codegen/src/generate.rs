@@ -120,7 +120,7 @@ pub fn generate(
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     MarkNonExhaustive.visit_file_mut(&mut file);
-    let mut refinements = crate::refine::refine(&mut file);
+    let mut refinements = crate::refine::refine(&mut file, doc);
     refinements.extend(
         crate::extend::extend(doc, &mut file, extend).map_err(|e| match e {
             Error::Generate { message, .. } => Error::Generate {

@@ -57,6 +57,57 @@ pub fn sanitize(input: &str, case: Case) -> String {
     }
 }
 
+/// `-created` -> `minus created`, `!=` -> `not eq`: each symbol as a word,
+/// for names of values that differ only in symbols (`DateCreated<`,
+/// `DateCreated>`).
+pub fn spell_symbols(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        let word = match c {
+            '+' => "plus",
+            '-' => "minus",
+            '=' => "eq",
+            '!' => "not",
+            '>' => "gt",
+            '<' => "lt",
+            '~' => "tilde",
+            '*' => "star",
+            '.' => "dot",
+            '/' => "slash",
+            '\\' => "backslash",
+            '@' => "at",
+            '#' => "hash",
+            '$' => "dollar",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "or",
+            '^' => "caret",
+            '?' => "question",
+            ',' => "comma",
+            ':' => "colon",
+            ';' => "semicolon",
+            '(' | '[' | '{' => "open",
+            ')' | ']' | '}' => "close",
+            c if c.is_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => {
+                out.push(' ');
+                continue;
+            }
+        };
+        out.push(' ');
+        out.push_str(word);
+        out.push(' ');
+    }
+    if out.trim().is_empty() {
+        "empty".to_owned()
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

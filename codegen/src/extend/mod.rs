@@ -126,6 +126,7 @@ pub fn extend(
             fragments.push(fragment);
         }
     }
+    let upgrades = responses::upgrades_with_stream_errors(builder);
     if !new_types.is_empty() {
         module_items(file, "types")
             .ok_or_else(|| Error::Generate {
@@ -155,6 +156,12 @@ pub fn extend(
                 enums.len(),
                 enums.join(", ")
             ),
+        });
+    }
+    if upgrades > 0 {
+        out.push(Refinement {
+            step: "responses",
+            what: format!("{upgrades} operations read a 101 without needing `Debug` of their byte-stream error body"),
         });
     }
     if params_done > 0 {

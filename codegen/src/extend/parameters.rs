@@ -93,12 +93,16 @@ pub fn add(
     let mut setters: Vec<syn::ImplItem> = Vec::new();
     for p in params {
         // A name a field already has (`body`, or a path parameter of the
-        // same name) gets the location: `id_header`, never a clash.
+        // same name) gets its symbols spelled out (`date_created_lt` for
+        // `DateCreated<`) or else the location: `id_header`, never a clash.
         let base = super::sanitize(&p.name, super::Case::Snake);
-        let ident = if taken.contains(&base) {
-            crate::naming::unique(&mut taken, &format!("{base}_{}", p.location), "")
-        } else {
+        let spelled = super::sanitize(&crate::naming::spell_symbols(&p.name), super::Case::Snake);
+        let ident = if !taken.contains(&base) {
             crate::naming::unique(&mut taken, &base, "")
+        } else if !taken.contains(&spelled) {
+            crate::naming::unique(&mut taken, &spelled, "")
+        } else {
+            crate::naming::unique(&mut taken, &format!("{base}_{}", p.location), "")
         };
         let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
         let ty = simple_type(&p.schema)

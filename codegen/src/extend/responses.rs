@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The enum goes into `mod types`; each documented status gets a match arm
-//! that reads its own body (JSON, none, or a byte stream) and wraps it in
+//! that reads its own body (JSON, none, a byte stream, or the upgraded
+//! connection of a 101) and wraps it in
 //! its variant, keeping the status and headers.
 
 use std::collections::BTreeSet;
@@ -115,6 +116,15 @@ pub fn rewrite(
         let doc = format!(" Status {}.", m.status);
         let (read, inner): (syn::Expr, Option<syn::Type>) = match m.kind.as_str() {
             "none" => (syn::parse_quote!(ResponseValue::empty(response)), None),
+            // The connection, switched to the protocol the server named.
+            "upgrade" => {
+                raw = true;
+                let upgrade = upgrade_expr();
+                (
+                    syn::parse_quote!(#upgrade?),
+                    Some(syn::parse_quote!(::reqwest::Upgraded)),
+                )
+            }
             "raw" => {
                 raw = true;
                 (
@@ -174,6 +184,12 @@ pub fn rewrite(
         #[non_exhaustive]
         pub enum #enum_ident { #(#variants),* }
     });
+    if raw {
+        // A byte stream or a connection has no `Debug` of its own, but the
+        // enum needs one (`Error<E>` is `Debug` only when `E` is): those
+        // variants show their name.
+        type_items.push(debug_impl(&enum_ident, members));
+    }
 
     let mut rewrite = Arms {
         patterns,
@@ -184,6 +200,83 @@ pub fn rewrite(
         return Err(fail("send() matches no status"));
     }
     Ok(name)
+}
+
+/// `Debug` for an enum with byte-stream or connection variants.
+fn debug_impl(name: &syn::Ident, members: &[Member]) -> syn::Item {
+    let arms = members.iter().map(|m| {
+        let v = variant(&m.status);
+        let text = v.to_string();
+        match m.kind.as_str() {
+            "none" => quote::quote!(Self::#v => f.write_str(#text)),
+            "raw" | "upgrade" => {
+                quote::quote!(Self::#v(_) => f.debug_tuple(#text).finish_non_exhaustive())
+            }
+            _ => quote::quote!(Self::#v(v) => f.debug_tuple(#text).field(v).finish()),
+        }
+    });
+    syn::parse_quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self { #(#arms,)* }
+            }
+        }
+    }
+}
+
+/// Reads a 101 response as the upgraded connection, as progenitor's
+/// `ResponseValue::upgrade` does but without its `E: Debug` bound (an
+/// error body that is a byte stream has no `Debug`).
+fn upgrade_expr() -> syn::Expr {
+    syn::parse_quote! {
+        {
+            let status = response.status();
+            let headers = response.headers().clone();
+            response
+                .upgrade()
+                .await
+                .map(|inner| ResponseValue::new(inner, status, headers))
+                .map_err(Error::InvalidUpgrade)
+        }
+    }
+}
+
+/// progenitor reads a 101 with `ResponseValue::upgrade(response).await`,
+/// which needs `E: Debug`; where the error body is a byte stream that does
+/// not compile. Each such `send()` among `items` reads it with
+/// [`upgrade_expr`] instead; returns how many.
+pub fn upgrades_with_stream_errors(items: &mut [syn::Item]) -> usize {
+    struct Upgrades(usize);
+    impl VisitMut for Upgrades {
+        fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, e);
+            let syn::Expr::Await(a) = e else { return };
+            let syn::Expr::Call(call) = &*a.base else {
+                return;
+            };
+            let is_upgrade = matches!(&*call.func, syn::Expr::Path(p)
+                if p.path.segments.len() == 2
+                    && p.path.segments[0].ident == "ResponseValue"
+                    && p.path.segments[1].ident == "upgrade");
+            if is_upgrade {
+                *e = upgrade_expr();
+                self.0 += 1;
+            }
+        }
+    }
+    let mut upgrades = Upgrades(0);
+    for item in items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(send) = super::send_fn_mut(imp) else {
+            continue;
+        };
+        let error =
+            result_slot(&mut send.sig.output, true).map(|t| t.to_token_stream().to_string());
+        if error.as_deref() == Some("ByteStream") {
+            upgrades.visit_block_mut(&mut send.block);
+        }
+    }
+    upgrades.0
 }
 
 /// The type in `send()`'s signature that `class` returns: `T` of

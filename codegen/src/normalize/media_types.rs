@@ -128,6 +128,8 @@ fn kind_name(media_type: &str) -> String {
         "application/x-www-form-urlencoded" => "form",
         "application/octet-stream" => "bytes",
         "text/plain" => "text",
+        "*/*" => "any",
+        other if other.ends_with("/*") => &other[..other.len() - 2],
         other => other.rsplit('/').next().unwrap_or(other),
     };
     name.chars()
@@ -361,6 +363,9 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
         return None;
     }
     let (media_type, media) = content.iter().next()?;
+    if let Some(edit) = wildcard(root, body, op, media_type, media) {
+        return Some(edit);
+    }
     let send = classify(root, media_type, media.get("schema"));
     // progenitor takes a text body only as a plain `{type: string}` and a
     // byte body only as `{type: string, format: binary}`; a `format: base64`
@@ -429,6 +434,51 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
         files,
         change: Some(format!(
             "{name}: the {media_type} body is generated as {native} and sent as {media_type}"
+        )),
+    })
+}
+
+/// A body under a media range (`*/*`, `image/*`) is sent with a media type
+/// of that range: JSON when the schema is structured (and the range admits
+/// it), else bytes, as `application/octet-stream` (the type that stands for
+/// any bytes). A `Content-Type` header cannot name a range.
+fn wildcard(
+    root: &Value,
+    body: &Value,
+    op: &OpAt,
+    media_type: &str,
+    media: &Value,
+) -> Option<Edit> {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    if !essence.contains('*') {
+        return None;
+    }
+    let schema = media.get("schema").map(|s| walk::deref(root, s));
+    let structured = schema.is_some_and(|s| {
+        matches!(
+            s.get("type").and_then(Value::as_str),
+            Some("object" | "array" | "integer" | "number" | "boolean")
+        ) || s.get("properties").is_some()
+            || s.get("allOf").is_some()
+    });
+    let json_allowed = matches!(essence, "*/*" | "application/*");
+    let mut media = media.clone();
+    let concrete = if structured && json_allowed {
+        "application/json"
+    } else {
+        media["schema"] = json!({"type": "string", "format": "binary"});
+        "application/octet-stream"
+    };
+    let mut new_body = body.clone();
+    new_body["content"] = Value::Object(Map::from_iter([(concrete.to_owned(), media)]));
+    let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+    Some(Edit {
+        body: new_body,
+        marker: None,
+        component: None,
+        files: false,
+        change: Some(format!(
+            "{name}: the body under the media range {media_type} is sent as {concrete}"
         )),
     })
 }
@@ -627,6 +677,44 @@ components:
                 .get("encoding")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn media_ranges_are_sent_as_json_or_bytes() {
+        let n = run(r#"
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /columns:
+    put:
+      operationId: setColumns
+      requestBody:
+        content:
+          '*/*': {schema: {type: array, items: {type: string}}}
+          multipart/form-data: {schema: {type: object, properties: {columns: {type: string}}}}
+      responses: {'200': {description: ok}}
+  /avatar:
+    post:
+      operationId: storeAvatar
+      requestBody:
+        content:
+          '*/*': {schema: {}}
+      responses: {'200': {description: ok}}
+"#);
+        let v = &n.value;
+        let columns = &v["paths"]["/columns"]["put"]["requestBody"]["content"];
+        assert_eq!(columns["application/json"]["schema"]["type"], "array");
+        assert!(columns.get("*/*").is_none());
+        let copy = &v["paths"]["/columns#codegen-media-multipart"]["put"];
+        assert_eq!(copy["operationId"], "setColumns_multipart");
+        let avatar = &v["paths"]["/avatar"]["post"]["requestBody"]["content"];
+        assert_eq!(
+            avatar["application/octet-stream"]["schema"],
+            json!({"type": "string", "format": "binary"})
+        );
+        assert!(n.left_out.is_empty());
+        assert_eq!(kind_name("*/*"), "any");
+        assert_eq!(kind_name("image/*"), "image");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
+//! | `typify-limits` | schemas typify panics on, rewritten to ones that describe the same JSON: a `format` on an object/array/boolean removed, `allOf` beside an `enum` removed, enum values typify cannot name (`-created`/`+created`, `=`/`!=`) get placeholders and names made here, which `refine` turns back into the spec's values (see [`typify_limits`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
@@ -36,6 +37,7 @@ pub mod responses;
 mod server_defaults;
 mod string_unions;
 mod titles;
+pub mod typify_limits;
 
 use serde_json::{Map, Value, json};
 
@@ -108,6 +110,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     collapse(&mut n, doc, config);
     defaults(&mut n);
     server_defaults::rewrite(&mut n);
+    typify_limits::rewrite(&mut n);
     if config.select.prune_components {
         prune(&mut n);
     }
@@ -784,7 +787,9 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
         for (class, is_class) in [
             (
                 "success",
-                (|code: &str| code.starts_with('2')) as fn(&str) -> bool,
+                // 101 Switching Protocols is a success progenitor reads as
+                // an upgraded connection.
+                (|code: &str| code.starts_with('2') || code == "101") as fn(&str) -> bool,
             ),
             ("error", |code: &str| {
                 code.starts_with('4') || code.starts_with('5') || code == "default"
@@ -793,17 +798,27 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
             let members: Vec<(&String, String)> = responses
                 .iter()
                 .filter(|(code, _)| is_class(code))
-                .map(|(code, r)| (code, response_kind(&root, r)))
+                .map(|(code, r)| {
+                    let kind = if code == "101" {
+                        "upgrade".to_owned()
+                    } else {
+                        response_kind(&root, r)
+                    };
+                    (code, kind)
+                })
                 .collect();
             // progenitor ignores `default` when a 2XX range is present.
             let kinds: BTreeSet<&String> = members.iter().map(|(_, k)| k).collect();
             if kinds.len() <= 1 {
                 continue;
             }
-            // Keep the kind of the first JSON-typed member (else the first).
+            // Keep the kind of the first JSON-typed member (else the first
+            // that is not an upgrade: given 101, progenitor would send a
+            // WebSocket handshake).
             let keep = members
                 .iter()
-                .find(|(_, k)| k != "none" && k != "raw")
+                .find(|(_, k)| k != "none" && k != "raw" && k != "upgrade")
+                .or_else(|| members.iter().find(|(_, k)| k != "upgrade"))
                 .unwrap_or(&members[0])
                 .1
                 .clone();

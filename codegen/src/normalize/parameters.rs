@@ -3,7 +3,9 @@
 //! as their `style` says (`crate::runtime::params`). Nothing is dropped.
 //!
 //! Handed over: `deepObject` and object query parameters, `spaceDelimited`
-//! and `pipeDelimited` arrays, array and object headers, and cookies. Each
+//! and `pipeDelimited` arrays, array and object headers, cookies, and a
+//! parameter whose Rust name another already has (`DateCreated<` beside
+//! `DateCreated`: its setter is `date_created_lt`). Each
 //! leaves the operation's `parameters` (a path-level one is first copied
 //! into each operation of the path, which then own their lists) and is
 //! listed in the operation's `x-codegen-params`:
@@ -57,6 +59,12 @@ fn handed_over(root: &Value, p: &Value) -> bool {
     }
 }
 
+/// The builder field progenitor makes for parameter `p`.
+fn rust_name(p: &Value) -> String {
+    let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+    crate::naming::sanitize(name, crate::naming::Case::Snake)
+}
+
 /// Run the step.
 pub(super) fn rewrite(n: &mut Normalized) {
     push_down_path_parameters(n);
@@ -77,9 +85,26 @@ pub(super) fn rewrite(n: &mut Normalized) {
         else {
             continue;
         };
+        // The Rust names progenitor gives the parameters it keeps: one that
+        // another already has (`DateCreated<` beside `DateCreated`) would be
+        // a second field of that name, so it is handed over (and named
+        // there).
+        let key = |p: &Value| {
+            let d = walk::deref(root, p);
+            (d.get("name").cloned(), d.get("in").cloned())
+        };
+        let mut rust_names: BTreeSet<String> = match root["paths"][&op.path].get("parameters") {
+            Some(Value::Array(shared)) => shared
+                .iter()
+                .filter(|s| !params.iter().any(|p| key(p) == key(s)))
+                .map(|p| rust_name(walk::deref(root, p)))
+                .collect(),
+            _ => BTreeSet::new(),
+        };
         for p in params {
             let d = walk::deref(root, p);
-            if !handed_over(root, d) {
+            let clash = !handed_over(root, d) && !rust_names.insert(rust_name(d));
+            if !handed_over(root, d) && !clash {
                 kept.push(p.clone());
                 continue;
             }
@@ -213,6 +238,8 @@ paths:
         - {name: at, in: query, schema: {type: object, properties: {gt: {type: integer}}}}
         - {name: after, in: query, schema: {type: string}}
         - {name: sid, in: cookie, required: true, schema: {type: string}}
+        - {name: DateCreated, in: query, schema: {type: string}}
+        - {name: DateCreated<, in: query, schema: {type: string}}
       responses: {"200": {description: ok}}
 "#,
             "t.yaml",
@@ -227,10 +254,11 @@ paths:
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["id", "after"]);
+        assert_eq!(names, ["id", "after", "DateCreated"]);
         assert!(n.value["paths"]["/jobs/{id}"].get("parameters").is_none());
         let moved = op[MARKER].as_array().unwrap();
-        assert_eq!(moved.len(), 4);
+        assert_eq!(moved.len(), 5);
+        assert_eq!(moved[4]["name"], "DateCreated<");
         assert_eq!(
             moved[0],
             json!({"name": "beta", "in": "header", "style": "simple", "explode": false, "required": false,

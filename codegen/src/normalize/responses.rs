@@ -3,7 +3,8 @@
 //! one type (the first JSON one), and the operation is marked
 //! (`x-codegen-responses`) so that the `extend` stage makes `send()` return
 //! an enum over every documented body, by status (`Status404(Error)`,
-//! `Status429(RateLimitError)`, `Status204`). Inline schemas of the other
+//! `Status429(RateLimitError)`, `Status204`, `Status101(reqwest::Upgraded)`
+//! for a connection switched to another protocol). Inline schemas of the other
 //! statuses become components (`<operationId>-<status>-response`), so each
 //! variant has a named type. Nothing is lost; with `lossy.collapse_types`
 //! the other statuses are dropped instead (see `collapse`).
@@ -17,7 +18,8 @@ use crate::walk::{self, OpAt};
 pub const MARKER: &str = "x-codegen-responses";
 
 /// One documented status of a class: `(status, kind)` where kind is a JSON
-/// schema (as text), `json`, `raw` or `none` (see `response_kind`).
+/// schema (as text), `json`, `raw`, `none` (see `response_kind`) or
+/// `upgrade` (101 Switching Protocols).
 pub(super) type Member = (String, String);
 
 /// Mark `class` (`success` or `error`) of `op` as having several body
@@ -36,7 +38,7 @@ pub(super) fn several(
     for (status, kind) in members {
         let kept = kind == keep;
         let kind_name = match kind.as_str() {
-            "none" | "raw" => kind.clone(),
+            "none" | "raw" | "upgrade" => kind.clone(),
             _ => "json".to_owned(),
         };
         let mut schema = Value::Null;

@@ -5,6 +5,7 @@
 //!
 //! | step | module | rewrite |
 //! |---|---|---|
+//! | `enum-values` | [`enum_values`] | the enums whose values typify cannot name (given placeholders by `normalize`'s `typify-limits`) get the spec's values back, with names made for them |
 //! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
 //! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
 //! | `union-order` | [`union_order`] | the variants of an untagged union are tried from specific to general (objects with more required properties, .., strings, free-form values last), so none shadows another |
@@ -16,6 +17,7 @@
 //! [`crate::normalize`]; what can only be seen in the generated tokens is
 //! rewritten here.
 
+pub mod enum_values;
 pub mod nullable;
 pub mod number_form;
 pub mod open_enums;
@@ -63,21 +65,27 @@ const STEPS: [Step; 5] = [
     ),
 ];
 
-/// Run every step on the generated file.
-pub fn refine(file: &mut syn::File) -> Vec<Refinement> {
+/// Run every step on the generated file (`doc`: the normalized document).
+pub fn refine(file: &mut syn::File, doc: &serde_json::Value) -> Vec<Refinement> {
+    let restored = enum_values::restore(file, doc);
+    let mut done: Vec<Refinement> = Vec::new();
+    if restored > 0 {
+        done.push(Refinement {
+            step: "enum-values",
+            what: format!("{restored} enum values typify cannot name are named here"),
+        });
+    }
     let Some(items) = types_items(file) else {
-        return Vec::new();
+        return done;
     };
-    STEPS
-        .iter()
-        .filter_map(|(step, run, what)| {
-            let count = run(items);
-            (count > 0).then(|| Refinement {
-                step,
-                what: format!("{count} {what}"),
-            })
+    done.extend(STEPS.iter().filter_map(|(step, run, what)| {
+        let count = run(items);
+        (count > 0).then(|| Refinement {
+            step,
+            what: format!("{count} {what}"),
         })
-        .collect()
+    }));
+    done
 }
 
 /// The items of `mod types`.
