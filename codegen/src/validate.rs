@@ -87,16 +87,14 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
-    // References: local, resolvable, not a cycle of references.
-    let mut refs = Vec::new();
+    // References (where OpenAPI allows them; examples and extensions are
+    // data): local, resolvable, not a cycle of references.
     walk::visit(root, "", &mut |path, v| {
-        if let Some(r) = v.get("$ref").and_then(Value::as_str) {
-            refs.push((path.to_owned(), r.to_owned()));
-        }
         if let (Some(Value::Object(_)), true) = (Some(v), path.contains("schema")) {
             check_type(doc, path, v, &mut out);
         }
     });
+    let refs = walk::references(root);
     for (path, r) in &refs {
         let at = join_key(path, "$ref");
         if !r.starts_with('#') {

@@ -1,6 +1,7 @@
 //! Parameters progenitor cannot serialize, encoded as OpenAPI defines
 //! their `style`: `deepObject` and object query parameters, delimited
-//! arrays, array and object headers, cookies.
+//! arrays, array and object headers, cookies; and form bodies, whose
+//! properties the spec's `encoding` gives styles too.
 //!
 //! Each function takes any `Serialize` value (an `Option` that is `None`
 //! sends nothing) and gives what `reqwest` adds to the request: query pairs
@@ -70,6 +71,63 @@ pub fn form<T: Serialize>(
         (value, _) => vec![(name.to_owned(), joined(value, ",", false))],
     };
     Ok(pairs)
+}
+
+/// An `application/x-www-form-urlencoded` body: each property of `value`
+/// encoded by the style the spec's `encoding` gives it (`styles`:
+/// `(property, style, explode)`; any other property is `form`, exploded).
+/// `deepObject` nests the keys of objects and numbers the items of arrays,
+/// so arrays of objects stay unambiguous: `card[number]=4242`,
+/// `expand[0]=customer`, `items[0][price]=p_1`. `null` sends nothing.
+/// Returns the encoded body.
+pub fn form_body<T: Serialize>(value: &T, styles: &[(&str, &str, bool)]) -> Result<String, String> {
+    let pairs = form_pairs(value, styles)?;
+    Ok(form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish())
+}
+
+/// The pairs of [`form_body`], before encoding.
+pub fn form_pairs<T: Serialize>(
+    value: &T,
+    styles: &[(&str, &str, bool)],
+) -> Result<Vec<(String, String)>, String> {
+    let value = serde_json::to_value(value).map_err(|e| format!("form body: {e}"))?;
+    let map = match value {
+        Value::Object(map) => map,
+        Value::Null => return Ok(Vec::new()),
+        other => return Err(format!("form body: {other} is not an object")),
+    };
+    fn indexed(key: String, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (k, v) in map {
+                    indexed(format!("{key}[{k}]"), v, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    indexed(format!("{key}[{i}]"), item, out);
+                }
+            }
+            other => out.push((key, scalar(other))),
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in &map {
+        let (style, explode) = styles
+            .iter()
+            .find(|(p, ..)| p == k)
+            .map_or(("form", true), |(_, s, e)| (*s, *e));
+        match style {
+            "deepObject" => indexed(k.clone(), v, &mut out),
+            "spaceDelimited" => out.extend(delimited(k, v, " ")?),
+            "pipeDelimited" => out.extend(delimited(k, v, "|")?),
+            _ => out.extend(form(k, v, explode)?),
+        }
+    }
+    Ok(out)
 }
 
 /// `style: spaceDelimited` / `pipeDelimited`: one pair, items joined by
@@ -169,6 +227,51 @@ mod tests {
             ])
         );
         assert!(deep_object("f", &None::<i32>).unwrap().is_empty());
+    }
+
+    #[test]
+    fn form_bodies_follow_their_encoding() {
+        let body = json!({
+            "amount": 100,
+            "card": {"number": "4242", "exp": {"month": 1}},
+            "expand": ["customer", "invoice"],
+            "items": [{"price": "p_1"}, {"price": "p_2", "quantity": 2}],
+            "tags": ["a", "b"],
+            "ids": [1, 2],
+            "none": null,
+        });
+        let styles = [
+            ("card", "deepObject", true),
+            ("expand", "deepObject", true),
+            ("items", "deepObject", true),
+            ("ids", "form", false),
+        ];
+        assert_eq!(
+            form_pairs(&body, &styles).unwrap(),
+            pairs(&[
+                ("amount", "100"),
+                ("card[number]", "4242"),
+                ("card[exp][month]", "1"),
+                ("expand[0]", "customer"),
+                ("expand[1]", "invoice"),
+                ("items[0][price]", "p_1"),
+                ("items[1][price]", "p_2"),
+                ("items[1][quantity]", "2"),
+                ("tags", "a"),
+                ("tags", "b"),
+                ("ids", "1,2"),
+            ])
+        );
+        assert!(form_body(&json!(1), &[]).is_err());
+        assert!(form_body(&None::<i32>, &[]).unwrap().is_empty());
+        assert_eq!(
+            form_body(
+                &json!({"card": {"number": "4 2"}}),
+                &[("card", "deepObject", true)]
+            )
+            .unwrap(),
+            "card%5Bnumber%5D=4+2"
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Body {
     pub media_type: Option<String>,
     /// `(property, content type)` from the spec's `encoding`.
     pub encoding: Vec<(String, String)>,
+    /// `(property, style, explode)` of a form body, from its `encoding`.
+    pub styles: Vec<(String, String, bool)>,
     /// The `#codegen-media-<kind>` that told this operation's path apart.
     pub fragment: Option<String>,
 }
@@ -65,11 +67,25 @@ impl Body {
                 ))
             })
             .collect();
+        let styles = marker
+            .and_then(|m| m.get("styles"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                Some((
+                    s.get(0)?.as_str()?.to_owned(),
+                    s.get(1)?.as_str()?.to_owned(),
+                    s.get(2)?.as_bool()?,
+                ))
+            })
+            .collect();
         Some(Self {
             native,
             schema: media.get("schema").cloned(),
             media_type,
             encoding,
+            styles,
             fragment,
         })
     }
@@ -79,6 +95,13 @@ impl Body {
         self.media_type
             .as_deref()
             .is_some_and(|m| m.starts_with("multipart/form-data"))
+    }
+
+    /// Whether the body is sent as `application/x-www-form-urlencoded`.
+    pub fn is_form(&self) -> bool {
+        self.media_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("application/x-www-form-urlencoded"))
     }
 
     /// Whether the body is sent with `.json(&body)`.
@@ -173,6 +196,31 @@ impl VisitMut for Rewrite<'_> {
                         crate::runtime::multipart::form(&body, &[#((#names, #types)),*], #flag)
                             .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                     )
+                };
+                self.done = true;
+            }
+            syn::Expr::Try(t) if body.is_form() => {
+                let syn::Expr::MethodCall(m) = &*t.expr else {
+                    return;
+                };
+                if m.method != "form_urlencoded" {
+                    return;
+                }
+                let receiver = &m.receiver;
+                let styles = body
+                    .styles
+                    .iter()
+                    .map(|(p, style, explode)| quote::quote!((#p, #style, #explode)));
+                *e = syn::parse_quote! {
+                    #receiver
+                        .header(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+                        )
+                        .body(
+                            crate::runtime::params::form_body(&body, &[#(#styles),*])
+                                .map_err(Error::InvalidRequest)?,
+                        )
                 };
                 self.done = true;
             }

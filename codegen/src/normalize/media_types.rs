@@ -308,6 +308,8 @@ struct Edit {
     /// `(media type, encoding)` for the marker, when the body is sent as
     /// something other than what progenitor is given.
     marker: Option<(String, Vec<Value>)>,
+    /// `[property, style, explode]` of a form body's properties.
+    styles: Vec<Value>,
     /// A component to add or replace (a multipart body with file parts).
     component: Option<(String, Value)>,
     /// Whether the body has file parts (needs [`FILE_PART_SCHEMA`]).
@@ -345,6 +347,9 @@ fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
         if let Some(marker) = marker {
             marker["media_type"] = json!(media_type);
             marker["encoding"] = Value::Array(encoding);
+            if !edit.styles.is_empty() {
+                marker["styles"] = Value::Array(edit.styles);
+            }
         }
     }
     if let Some(change) = edit.change {
@@ -393,10 +398,14 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
         return Some(Edit {
             body: new_body,
             marker: None,
+            styles: Vec::new(),
             component: None,
             files: false,
             change: None,
         });
+    }
+    if send == Send::Native && essence == "application/x-www-form-urlencoded" {
+        return Some(form(body, op, media_type, media));
     }
     let native = native_type(send)?;
     let mut media = media.clone();
@@ -430,12 +439,54 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
     Some(Edit {
         body: new_body,
         marker: Some((media_type.clone(), encoding)),
+        styles: Vec::new(),
         component,
         files,
         change: Some(format!(
             "{name}: the {media_type} body is generated as {native} and sent as {media_type}"
         )),
     })
+}
+
+/// A form body: progenitor encodes it with `serde_urlencoded`, which takes
+/// no nested object or array (and panics on an `encoding`), so the
+/// `extend` stage sends it with `crate::runtime::params::form_body`, by
+/// the `style` and `explode` the spec's `encoding` gives each property
+/// (Stripe's `deepObject`: `card[number]=..`, `expand[0]=..`). The marker's
+/// `styles` lists them: `[[property, style, explode], ...]`.
+fn form(body: &Value, op: &OpAt, media_type: &str, media: &Value) -> Edit {
+    let mut media = media.clone();
+    let mut styles = Vec::new();
+    if let Some(Value::Object(enc)) = media
+        .as_object_mut()
+        .and_then(|m| m.shift_remove("encoding"))
+    {
+        for (property, e) in enc {
+            let style = e.get("style").and_then(Value::as_str).unwrap_or("form");
+            let explode = e
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style == "form");
+            styles.push(json!([property, style, explode]));
+        }
+    }
+    let mut new_body = body.clone();
+    new_body["content"] = Value::Object(Map::from_iter([(media_type.to_owned(), media)]));
+    let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+    let change = (!styles.is_empty()).then(|| {
+        format!(
+            "{name}: the form body is encoded by the generated code, with the `encoding` styles of {} properties",
+            styles.len()
+        )
+    });
+    Edit {
+        body: new_body,
+        marker: Some((media_type.to_owned(), Vec::new())),
+        styles,
+        component: None,
+        files: false,
+        change,
+    }
 }
 
 /// A body under a media range (`*/*`, `image/*`) is sent with a media type
@@ -475,6 +526,7 @@ fn wildcard(
     Some(Edit {
         body: new_body,
         marker: None,
+        styles: Vec::new(),
         component: None,
         files: false,
         change: Some(format!(

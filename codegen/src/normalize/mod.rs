@@ -5,6 +5,7 @@
 //!
 //! | step | rewrite |
 //! |---|---|
+//! | `references` | a percent-encoded `$ref` fragment (`#/components/schemas/Foo%20Bar`) decoded: a `$ref` is a URI whose fragment is a JSON pointer |
 //! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
@@ -94,6 +95,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
         left_out: Vec::new(),
         problems: Vec::new(),
     };
+    decoded_references(&mut n);
     operation_ids::derive(&mut n);
     select(&mut n, config);
     openapi_31(&mut n);
@@ -102,6 +104,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     string_unions::rewrite(&mut n);
     required_alternatives::rewrite(&mut n);
     titles::dedupe(&mut n);
+    titles::free_derived_names(&mut n);
     nullable_components(&mut n);
     integer_range(&mut n);
     path_parameter_names(&mut n, doc);
@@ -198,6 +201,25 @@ fn select(n: &mut Normalized, config: &Config) {
 }
 
 /// `openapi-3.1`: OpenAPI 3.1 / JSON Schema 2020-12 -> OpenAPI 3.0.
+/// `references`: a `$ref` fragment written percent-encoded
+/// (`#/components/schemas/Foo%20Bar`) is decoded; progenitor matches the
+/// component name as written.
+fn decoded_references(n: &mut Normalized) {
+    let mut count = 0;
+    walk::references_mut(&mut n.value, &mut |r| {
+        if let Some(decoded) = walk::decoded_reference(r) {
+            *r = decoded;
+            count += 1;
+        }
+    });
+    if count > 0 {
+        n.change(
+            "references",
+            format!("{count} percent-encoded references decoded"),
+        );
+    }
+}
+
 fn openapi_31(n: &mut Normalized) {
     let is_31 = n
         .value

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Normalized;
+use crate::naming::{Case, sanitize};
 use crate::walk;
 
 /// Drop every title whose type name is taken.
@@ -45,6 +46,108 @@ pub(super) fn dedupe(n: &mut Normalized) {
     for what in dropped {
         n.change("titles", format!("dropped {what}: the name is taken"));
     }
+}
+
+/// An inline schema typify makes a type of its own for, named after where
+/// it is (`Subscription` + `schedule` = `SubscriptionSchedule`), can get a
+/// component's name (Stripe's `subscription_schedule`): E0428. Such a
+/// schema of a component's property (or its array items) becomes a
+/// component of a free name (`SubscriptionScheduleValue`) that the property
+/// refers to (nullability stays on the property).
+pub(super) fn free_derived_names(n: &mut Normalized) {
+    let Some(Value::Object(schemas)) = n.value.pointer("/components/schemas") else {
+        return;
+    };
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    let mut taken: BTreeSet<String> = names.iter().map(|k| name_key(k)).collect();
+    walk::schemas_mut(&mut n.value, &mut |_, s| {
+        if let Some(t) = s.get("title").and_then(Value::as_str) {
+            taken.insert(name_key(t));
+        }
+    });
+    let mut hoisted = Vec::new();
+    for name in names {
+        let parent = sanitize(&name, Case::Pascal);
+        let Some(Value::Object(props)) =
+            n.value["components"]["schemas"][&name].get_mut("properties")
+        else {
+            continue;
+        };
+        for (prop, schema) in props.iter_mut() {
+            let derived = format!("{parent}{}", sanitize(prop, Case::Pascal));
+            let is_array = schema.get("type") == Some(&Value::from("array"));
+            let (target, derived) = match schema.get("items") {
+                Some(items) if is_array && items.is_object() => {
+                    (schema.get_mut("items"), format!("{derived}Item"))
+                }
+                _ => (Some(schema), derived),
+            };
+            let Some(target) = target else { continue };
+            if !has_own_type(target)
+                || target.get("title").is_some()
+                || !taken.contains(&name_key(&derived))
+            {
+                continue;
+            }
+            let mut k = 1;
+            let new_name = loop {
+                let candidate = match k {
+                    1 => format!("{derived}Value"),
+                    k => format!("{derived}Value{k}"),
+                };
+                if taken.insert(name_key(&candidate)) {
+                    break candidate;
+                }
+                k += 1;
+            };
+            let mut component = target.take();
+            let nullable = component
+                .as_object_mut()
+                .and_then(|c| c.shift_remove("nullable"))
+                == Some(Value::Bool(true));
+            let description = component.get("description").cloned();
+            let reference = serde_json::json!({"$ref": format!("#/components/schemas/{new_name}")});
+            *target = if nullable {
+                serde_json::json!({"allOf": [reference], "nullable": true})
+            } else {
+                reference
+            };
+            if let (Some(d), Value::Object(t)) = (description, &mut *target) {
+                t.insert("description".into(), d);
+            }
+            hoisted.push((
+                format!("components.schemas.{name}.properties.{prop}"),
+                new_name,
+                component,
+            ));
+        }
+    }
+    for (at, new_name, component) in hoisted {
+        n.change(
+            "titles",
+            format!(
+                "{at} is the component {new_name} (the name typify would derive is a component's)"
+            ),
+        );
+        n.value["components"]["schemas"][&new_name] = component;
+    }
+}
+
+/// Whether typify makes a type of its own for `s` (not one it refers to).
+fn has_own_type(s: &Value) -> bool {
+    let members = |k: &str| {
+        s.get(k).and_then(Value::as_array).map_or(0, |m| {
+            m.iter()
+                .filter(|m| m.get("type") != Some(&Value::from("null")))
+                .count()
+        })
+    };
+    s.get("$ref").is_none()
+        && (s.get("enum").is_some()
+            || s.get("properties").is_some()
+            || members("anyOf") > 1
+            || members("oneOf") > 1
+            || members("allOf") > 1)
 }
 
 /// What typify's name for `s` compares as: letters and digits, lower case.
@@ -90,5 +193,34 @@ mod tests {
             "the first inline title stays"
         );
         assert!(props["b"].get("title").is_none());
+    }
+
+    #[test]
+    fn an_inline_type_named_like_a_component_gets_a_free_title() {
+        let doc = Document::from_value(
+            "t.json",
+            json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                "components": {"schemas": {
+                    "subscription_schedule": {"type": "object", "properties": {"id": {"type": "string"}}},
+                    "subscription": {"type": "object", "properties": {
+                        "schedule": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/subscription_schedule"}]},
+                        "plan": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+                    }}
+                }}
+            }),
+        );
+        let n = super::super::normalize(&doc, &Config::default());
+        let schemas = &n.value["components"]["schemas"];
+        let props = &schemas["subscription"]["properties"];
+        assert_eq!(
+            props["schedule"]["$ref"],
+            "#/components/schemas/SubscriptionScheduleValue"
+        );
+        assert_eq!(
+            schemas["SubscriptionScheduleValue"]["anyOf"][0]["type"],
+            "string"
+        );
+        assert!(props["plan"].get("anyOf").is_some(), "no clash, untouched");
     }
 }

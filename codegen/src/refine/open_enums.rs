@@ -48,9 +48,22 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
         }
     }
     let count = opened.len();
+    // The trait impls of each type, found in one pass (a spec has
+    // thousands of enums and tens of thousands of items).
+    let mut impls: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, item) in items.iter().enumerate() {
+        if let syn::Item::Impl(imp) = item
+            && imp.trait_.is_some()
+            && let syn::Type::Path(self_ty) = &*imp.self_ty
+            && let Some(ident) = self_ty.path.get_ident()
+        {
+            impls.entry(ident.to_string()).or_default().push(i);
+        }
+    }
     let mut added = std::collections::HashMap::new();
     for (name, values, other) in opened {
-        let block = rewrite_impls(items, &name, &values, &other);
+        let own = impls.get(&name.to_string()).map_or(&[][..], Vec::as_slice);
+        let block = rewrite_impls(items, own, &name, &values, &other);
         added.insert(name, block);
     }
     // Each enum's `as_str` impl right after the enum.
@@ -116,18 +129,21 @@ fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// Replace typify's `Display` and `FromStr` of `name` with ones that cover
-/// the `other` variant, and add `as_str`.
+/// Replace typify's `Display` and `FromStr` of `name` (among the items at
+/// `own`, the trait impls of `name`) with ones that cover the `other`
+/// variant, and add `as_str`.
 /// Returns the new inherent impl with `as_str`, to place after the enum.
 fn rewrite_impls(
     items: &mut [syn::Item],
+    own: &[usize],
     name: &syn::Ident,
     values: &[(syn::Ident, String)],
     other: &syn::Ident,
 ) -> syn::Item {
     let variants: Vec<&syn::Ident> = values.iter().map(|(v, _)| v).collect();
     let wires: Vec<&String> = values.iter().map(|(_, w)| w).collect();
-    for item in items.iter_mut() {
+    for &i in own {
+        let item = &mut items[i];
         let syn::Item::Impl(imp) = item else { continue };
         let syn::Type::Path(self_ty) = &*imp.self_ty else {
             continue;

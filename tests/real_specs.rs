@@ -1,0 +1,128 @@
+//! The corpus of real specs: the 20 public APIs of `../shared/specs/real`
+//! and progenitor's 7 sample specs (`../shared/specs/progenitor`). Each
+//! must generate, with no `codegen.toml`, every operation it documents, and
+//! give a crate that compiles.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use codegen::pipeline::{self, GENERATED_CRATES_TARGET_DIR, Target, workspace_root};
+use workspace_tests::shared_specs;
+
+/// The corpus specs, sorted: real ones first, then progenitor's samples.
+fn corpus(specs: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["real", "progenitor"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(specs.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .collect();
+        paths.sort();
+        out.extend(paths);
+    }
+    out
+}
+
+/// A crate name for a spec file: `39-stripe.yaml` -> `corpus_39_stripe`.
+fn crate_name(spec: &Path) -> String {
+    let stem = spec.file_stem().unwrap().to_string_lossy();
+    let stem: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("corpus_{}", stem.to_ascii_lowercase())
+}
+
+/// Every corpus spec generates, with no settings, every operation it
+/// documents, and nothing is left out. Prints a line per spec.
+#[test]
+fn every_corpus_spec_generates_every_operation() {
+    let Some(specs) = shared_specs() else { return };
+    let corpus = corpus(&specs);
+    assert_eq!(corpus.len(), 27, "20 real specs and 7 progenitor samples");
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let (mut generated, mut documented) = (0, 0);
+    for spec in &corpus {
+        let name = spec.file_name().unwrap().to_string_lossy().into_owned();
+        let doc = codegen::load::load_file(spec, &name).unwrap();
+        let total = codegen::walk::operations(&doc.value).len();
+        let target =
+            Target::standalone(spec, &dir.path().join(crate_name(spec)), "corpus").unwrap();
+        let start = Instant::now();
+        match pipeline::render(&target) {
+            Ok(r) => {
+                println!(
+                    "{name}: {} of {total} operations, {} types, {} lines, {:.1} s",
+                    r.operations,
+                    r.types,
+                    r.code().lines().count(),
+                    start.elapsed().as_secs_f64()
+                );
+                generated += r.operations;
+                documented += total;
+                if r.operations != total || !r.left_out.is_empty() {
+                    failures.push(format!(
+                        "{name}: {} of {total} operations; left out: {:?}",
+                        r.operations, r.left_out
+                    ));
+                }
+            }
+            Err(e) => {
+                let first: String = e.to_string().chars().take(400).collect();
+                failures.push(format!("{name}: {first}"));
+            }
+        }
+    }
+    println!("corpus: {generated} of {documented} operations");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Every corpus crate compiles (`cargo check`, one shared target dir; the
+/// crates are one temporary workspace, so their dependencies build once).
+/// `#[ignore]`d: the Stripe crate alone has 600,000 lines; `.ci/run` runs
+/// it.
+#[test]
+#[ignore = "slow: checks 27 generated crates; run with --ignored (CI does)"]
+fn every_corpus_crate_compiles() {
+    let Some(specs) = shared_specs() else { return };
+    let root = workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    let mut members = Vec::new();
+    for spec in corpus(&specs) {
+        let name = crate_name(&spec);
+        let target = Target::standalone(&spec, &dir.path().join(&name), &name).unwrap();
+        pipeline::run(&target, codegen::Mode::Write)
+            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        members.push(format!("{name:?}"));
+    }
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+    let start = Instant::now();
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--workspace",
+            "--message-format=short",
+            "--manifest-path",
+        ])
+        .arg(dir.path().join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join(GENERATED_CRATES_TARGET_DIR))
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!(
+        "cargo check of the corpus: {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+    assert!(output.status.success(), "{}", errors.join("\n"));
+}
