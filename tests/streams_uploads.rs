@@ -428,3 +428,39 @@ async fn several_response_bodies_come_back_as_one_enum_by_status() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn form_bodies_are_encoded_by_their_encoding_styles() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/charges"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "ch_1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let charge = Client::new(&server.uri())
+        .create_charge()
+        .body(
+            types::CreateChargeBody::builder()
+                .amount(100)
+                .card(Some(
+                    types::CreateChargeBodyCard::builder()
+                        .number("4242".to_owned())
+                        .try_into()
+                        .unwrap(),
+                ))
+                .expand(vec!["customer".to_owned(), "invoice".to_owned()])
+                .tags(vec!["a b".to_owned(), "c".to_owned()]),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(charge.id.as_deref(), Some("ch_1"));
+    // deepObject nests and numbers (`card[number]`, `expand[0]`); the
+    // default, exploded `form`, repeats the name.
+    assert_eq!(
+        String::from_utf8(only_request(&server).await.body).unwrap(),
+        "amount=100&card%5Bnumber%5D=4242&expand%5B0%5D=customer&expand%5B1%5D=invoice&tags=a+b&tags=c"
+    );
+}
