@@ -103,12 +103,7 @@ fn openai_30_examples_conform() {
 #[ignore = "slow: builds one crate per real spec; run with --ignored (CI does)"]
 fn real_specs_examples_conform() {
     let Some(specs) = shared_specs() else { return };
-    let mut paths: Vec<_> = std::fs::read_dir(specs.join("real"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    paths.sort();
+    let paths = workspace_tests::spec_files(&specs.join("real"));
     let mut summary = String::new();
     let mut details = String::new();
     for path in paths {

@@ -7,21 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegen::pipeline::{self, GENERATED_CRATES_TARGET_DIR, Target, workspace_root};
-use workspace_tests::shared_specs;
+use workspace_tests::{shared_specs, spec_files};
 
 /// The corpus specs, sorted: real ones first, then progenitor's samples.
 fn corpus(specs: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for dir in ["real", "progenitor"] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(specs.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-            .collect();
-        paths.sort();
-        out.extend(paths);
-    }
-    out
+    ["real", "progenitor"]
+        .iter()
+        .flat_map(|dir| spec_files(&specs.join(dir)))
+        .collect()
 }
 
 /// A crate name for a spec file: `39-stripe.yaml` -> `corpus_39_stripe`.

@@ -122,6 +122,17 @@ pub fn shared_specs() -> Option<PathBuf> {
     None
 }
 
+/// The spec files (`.yaml`, `.json`) of `dir`, sorted.
+pub fn spec_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// The `xtask` binary built beside the running test, if it was built
 /// (`cargo test --workspace` builds it; under `CI=true` it must exist).
 pub fn xtask_binary() -> Option<PathBuf> {

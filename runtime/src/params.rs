@@ -26,25 +26,34 @@ fn scalar(value: &Value) -> String {
 /// `style: deepObject`: `filter[gt]=1&filter[lt]=5`; nested objects nest
 /// further (`a[b][c]=1`), arrays repeat the key.
 pub fn deep_object<T: Serialize>(name: &str, value: &T) -> Result<Vec<(String, String)>, String> {
-    fn walk(key: String, value: &Value, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Null => {}
-            Value::Object(map) => {
-                for (k, v) in map {
-                    walk(format!("{key}[{k}]"), v, out);
-                }
-            }
-            Value::Array(items) => {
-                for item in items {
-                    walk(key.clone(), item, out);
-                }
-            }
-            other => out.push((key, scalar(other))),
-        }
-    }
     let mut out = Vec::new();
-    walk(name.to_owned(), &to_value(name, value)?, &mut out);
+    nested(name.to_owned(), &to_value(name, value)?, false, &mut out);
     Ok(out)
+}
+
+/// The pairs of `value` under `key`, objects nesting their keys
+/// (`key[k]`); array items repeat the key, or with `index_arrays` are
+/// numbered (`key[0]`). `null` gives none.
+fn nested(key: String, value: &Value, index_arrays: bool, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (k, v) in map {
+                nested(format!("{key}[{k}]"), v, index_arrays, out);
+            }
+        }
+        Value::Array(items) if index_arrays => {
+            for (i, item) in items.iter().enumerate() {
+                nested(format!("{key}[{i}]"), item, index_arrays, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                nested(key.clone(), item, index_arrays, out);
+            }
+        }
+        other => out.push((key, scalar(other))),
+    }
 }
 
 /// `style: form` for an object or array query parameter: exploded, each
@@ -98,22 +107,6 @@ pub fn form_pairs<T: Serialize>(
         Value::Null => return Ok(Vec::new()),
         other => return Err(format!("form body: {other} is not an object")),
     };
-    fn indexed(key: String, value: &Value, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Null => {}
-            Value::Object(map) => {
-                for (k, v) in map {
-                    indexed(format!("{key}[{k}]"), v, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    indexed(format!("{key}[{i}]"), item, out);
-                }
-            }
-            other => out.push((key, scalar(other))),
-        }
-    }
     let mut out = Vec::new();
     for (k, v) in &map {
         let (style, explode) = styles
@@ -121,7 +114,7 @@ pub fn form_pairs<T: Serialize>(
             .find(|(p, ..)| p == k)
             .map_or(("form", true), |(_, s, e)| (*s, *e));
         match style {
-            "deepObject" => indexed(k.clone(), v, &mut out),
+            "deepObject" => nested(k.clone(), v, true, &mut out),
             "spaceDelimited" => out.extend(delimited(k, v, " ")?),
             "pipeDelimited" => out.extend(delimited(k, v, "|")?),
             _ => out.extend(form(k, v, explode)?),

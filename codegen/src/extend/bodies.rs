@@ -174,7 +174,9 @@ impl VisitMut for Rewrite<'_> {
         syn::visit_mut::visit_expr_mut(self, e);
         let body = self.body;
         match e {
-            syn::Expr::Try(t) if body.is_multipart() => {
+            // progenitor was given a form body for both: its
+            // `.form_urlencoded(&body)?` becomes the real encoding.
+            syn::Expr::Try(t) if body.is_multipart() || body.is_form() => {
                 let syn::Expr::MethodCall(m) = &*t.expr else {
                     return;
                 };
@@ -182,45 +184,36 @@ impl VisitMut for Rewrite<'_> {
                     return;
                 }
                 let receiver = &m.receiver;
-                let (names, types): (Vec<&str>, Vec<&str>) = body
-                    .encoding
-                    .iter()
-                    .map(|(p, ct)| (p.as_str(), ct.as_str()))
-                    .unzip();
-                let flag = match self.flag {
-                    Some(flag) => quote::quote!(Some(#flag)),
-                    None => quote::quote!(None),
-                };
-                *e = syn::parse_quote! {
-                    #receiver.multipart(
-                        crate::runtime::multipart::form(&body, &[#((#names, #types)),*], #flag)
-                            .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-                    )
-                };
-                self.done = true;
-            }
-            syn::Expr::Try(t) if body.is_form() => {
-                let syn::Expr::MethodCall(m) = &*t.expr else {
-                    return;
-                };
-                if m.method != "form_urlencoded" {
-                    return;
-                }
-                let receiver = &m.receiver;
-                let styles = body
-                    .styles
-                    .iter()
-                    .map(|(p, style, explode)| quote::quote!((#p, #style, #explode)));
-                *e = syn::parse_quote! {
-                    #receiver
-                        .header(
-                            ::reqwest::header::CONTENT_TYPE,
-                            ::reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+                *e = if body.is_multipart() {
+                    let (names, types): (Vec<&str>, Vec<&str>) = body
+                        .encoding
+                        .iter()
+                        .map(|(p, ct)| (p.as_str(), ct.as_str()))
+                        .unzip();
+                    let flag = match self.flag {
+                        Some(flag) => quote::quote!(Some(#flag)),
+                        None => quote::quote!(None),
+                    };
+                    syn::parse_quote! {
+                        #receiver.multipart(
+                            crate::runtime::multipart::form(&body, &[#((#names, #types)),*], #flag)
+                                .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                         )
-                        .body(
-                            crate::runtime::params::form_body(&body, &[#(#styles),*])
-                                .map_err(Error::InvalidRequest)?,
-                        )
+                    }
+                } else {
+                    let content_type = header_value("application/x-www-form-urlencoded");
+                    let styles = body
+                        .styles
+                        .iter()
+                        .map(|(p, style, explode)| quote::quote!((#p, #style, #explode)));
+                    syn::parse_quote! {
+                        #receiver
+                            .header(::reqwest::header::CONTENT_TYPE, #content_type)
+                            .body(
+                                crate::runtime::params::form_body(&body, &[#(#styles),*])
+                                    .map_err(Error::InvalidRequest)?,
+                            )
+                    }
                 };
                 self.done = true;
             }

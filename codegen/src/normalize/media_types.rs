@@ -74,25 +74,45 @@ enum Send {
     Unsupported,
 }
 
-/// How `media_type` with `schema` can be sent.
-fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
-    let essence = media_type
+/// A media type without its parameters, lower case (media types are
+/// case-insensitive): `Text/Plain; charset=utf-8` -> `text/plain`.
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether `schema` (dereferenced) describes an object or an array.
+fn is_structured(schema: &Value) -> bool {
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("object" | "array")
+    ) || schema.get("properties").is_some()
+        || schema.get("allOf").is_some()
+}
+
+/// Takes the media type's `encoding` (property -> Encoding object) out.
+fn take_encoding(media: &mut Value) -> Map<String, Value> {
+    match media
+        .as_object_mut()
+        .and_then(|m| m.shift_remove("encoding"))
+    {
+        Some(Value::Object(encoding)) => encoding,
+        _ => Map::new(),
+    }
+}
+
+/// How `media_type` with `schema` can be sent.
+fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
+    let essence = essence(media_type);
     let schema = schema.map(|s| walk::deref(root, s));
     let is_string = schema.and_then(|s| s.get("type")) == Some(&json!("string"));
     // An object or array schema under a text or byte media type is JSON
     // the API takes under that name (Docker's `text/plain` specs).
-    let is_structured = schema.is_some_and(|s| {
-        matches!(
-            s.get("type").and_then(Value::as_str),
-            Some("object" | "array")
-        ) || s.get("properties").is_some()
-            || s.get("allOf").is_some()
-    });
+    let is_structured = schema.is_some_and(is_structured);
     match essence.as_str() {
         "application/json" | "application/x-www-form-urlencoded" => Send::Native,
         "application/octet-stream" | "text/plain" | "text/x-markdown" if !is_structured => {
@@ -121,8 +141,8 @@ fn native_type(send: Send) -> Option<&'static str> {
 
 /// A short name for a media type: the suffix of an operation copy.
 fn kind_name(media_type: &str) -> String {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    let name = match essence {
+    let essence = essence(media_type);
+    let name = match essence.as_str() {
         "multipart/form-data" => "multipart",
         "application/json" => "json",
         "application/x-www-form-urlencoded" => "form",
@@ -375,8 +395,8 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
     // progenitor takes a text body only as a plain `{type: string}` and a
     // byte body only as `{type: string, format: binary}`; a `format: base64`
     // or a pattern on the string only describes it.
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    let plain = match (send, essence) {
+    let essence = essence(media_type);
+    let plain = match (send, essence.as_str()) {
         (Send::Text, _) | (Send::Native, "text/plain" | "text/x-markdown") => {
             Some(json!({"type": "string"}))
         }
@@ -413,14 +433,9 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
         media["schema"] = plain;
     }
     let mut encoding = Vec::new();
-    if let Some(Value::Object(enc)) = media
-        .as_object_mut()
-        .and_then(|m| m.shift_remove("encoding"))
-    {
-        for (property, e) in enc {
-            if let Some(ct) = e.get("contentType").and_then(Value::as_str) {
-                encoding.push(json!([property, ct]));
-            }
+    for (property, e) in take_encoding(&mut media) {
+        if let Some(ct) = e.get("contentType").and_then(Value::as_str) {
+            encoding.push(json!([property, ct]));
         }
     }
     let mut component = None;
@@ -457,18 +472,13 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
 fn form(body: &Value, op: &OpAt, media_type: &str, media: &Value) -> Edit {
     let mut media = media.clone();
     let mut styles = Vec::new();
-    if let Some(Value::Object(enc)) = media
-        .as_object_mut()
-        .and_then(|m| m.shift_remove("encoding"))
-    {
-        for (property, e) in enc {
-            let style = e.get("style").and_then(Value::as_str).unwrap_or("form");
-            let explode = e
-                .get("explode")
-                .and_then(Value::as_bool)
-                .unwrap_or(style == "form");
-            styles.push(json!([property, style, explode]));
-        }
+    for (property, e) in take_encoding(&mut media) {
+        let style = e.get("style").and_then(Value::as_str).unwrap_or("form");
+        let explode = e
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == "form");
+        styles.push(json!([property, style, explode]));
     }
     let mut new_body = body.clone();
     new_body["content"] = Value::Object(Map::from_iter([(media_type.to_owned(), media)]));
@@ -500,19 +510,19 @@ fn wildcard(
     media_type: &str,
     media: &Value,
 ) -> Option<Edit> {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
+    let essence = essence(media_type);
     if !essence.contains('*') {
         return None;
     }
     let schema = media.get("schema").map(|s| walk::deref(root, s));
     let structured = schema.is_some_and(|s| {
-        matches!(
-            s.get("type").and_then(Value::as_str),
-            Some("object" | "array" | "integer" | "number" | "boolean")
-        ) || s.get("properties").is_some()
-            || s.get("allOf").is_some()
+        is_structured(s)
+            || matches!(
+                s.get("type").and_then(Value::as_str),
+                Some("integer" | "number" | "boolean")
+            )
     });
-    let json_allowed = matches!(essence, "*/*" | "application/*");
+    let json_allowed = matches!(essence.as_str(), "*/*" | "application/*");
     let mut media = media.clone();
     let concrete = if structured && json_allowed {
         "application/json"

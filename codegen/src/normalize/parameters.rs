@@ -59,6 +59,12 @@ fn handed_over(root: &Value, p: &Value) -> bool {
     }
 }
 
+/// What makes a parameter itself (OpenAPI): its name and location.
+fn param_key(root: &Value, p: &Value) -> (Option<Value>, Option<Value>) {
+    let d = walk::deref(root, p);
+    (d.get("name").cloned(), d.get("in").cloned())
+}
+
 /// The builder field progenitor makes for parameter `p`.
 fn rust_name(p: &Value) -> String {
     let name = p.get("name").and_then(Value::as_str).unwrap_or("");
@@ -89,10 +95,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
         // another already has (`DateCreated<` beside `DateCreated`) would be
         // a second field of that name, so it is handed over (and named
         // there).
-        let key = |p: &Value| {
-            let d = walk::deref(root, p);
-            (d.get("name").cloned(), d.get("in").cloned())
-        };
+        let key = |p: &Value| param_key(root, p);
         let mut rust_names: BTreeSet<String> = match root["paths"][&op.path].get("parameters") {
             Some(Value::Array(shared)) => shared
                 .iter()
@@ -188,10 +191,7 @@ fn push_down_path_parameters(n: &mut Normalized) {
         {
             continue;
         }
-        let key = |p: &Value| {
-            let d = walk::deref(&root, p);
-            (d.get("name").cloned(), d.get("in").cloned())
-        };
+        let key = |p: &Value| param_key(&root, p);
         let Some(item) = item.as_object_mut() else {
             continue;
         };
