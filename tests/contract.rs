@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use openai_admin_client::{ApiError, Client, ErrorBody};
+use openai_admin_client::types::ErrorResponse;
+use openai_admin_client::{ApiError, Client};
 use workspace_tests::workspace_root;
 
 struct Prism {
@@ -99,7 +100,7 @@ async fn failed_delete(client: &Client) -> ApiError {
         .send()
         .await
         .unwrap_err();
-    ApiError::from_error(err).await
+    ApiError::from(err)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -146,16 +147,13 @@ async fn generated_client_honours_the_spec_contract() {
         .http_client(http)
         .build()
         .unwrap();
-    match failed_delete(&client400).await {
-        ApiError::Status {
-            status,
-            body: ErrorBody::Api(e),
-            ..
-        } => {
-            assert_eq!(status.as_u16(), 400);
-            let _: &String = &e.error.message;
+    let err = failed_delete(&client400).await;
+    match err.body::<ErrorResponse>() {
+        Some(e) => {
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+            assert_eq!(err.message(), Some(e.error.message.as_str()));
         }
-        other => panic!("expected the typed 400, got {other:?}"),
+        None => panic!("expected the typed 400, got {err:?}"),
     }
 
     // The example, as a newcomer runs it.
@@ -199,13 +197,13 @@ async fn an_upload_satisfies_the_multipart_contract() {
     let Some(prism) = start_prism_for(&spec) else {
         return;
     };
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("authorization", "Bearer sk-test".parse().unwrap());
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
+    // The standalone crate's own builder puts the key where the spec's
+    // security scheme says; Prism refuses the upload otherwise.
+    let client = Client::builder()
+        .api_key("sk-test")
+        .base_url(&prism.url)
         .build()
         .unwrap();
-    let client = Client::new_with_client(&prism.url, http);
     let file = client
         .create_file()
         .body_map(|b| {

@@ -91,7 +91,7 @@ fn every_corpus_crate_compiles() {
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
         let start = Instant::now();
-        let output = std::process::Command::new(env!("CARGO"))
+        let output = pipeline::cargo_for_generated(&root.join(GENERATED_CRATES_TARGET_DIR))
             .args([
                 "check",
                 "--quiet",
@@ -99,7 +99,6 @@ fn every_corpus_crate_compiles() {
                 "--manifest-path",
             ])
             .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join(GENERATED_CRATES_TARGET_DIR))
             .output()
             .expect("run cargo");
         let file = spec.file_name().unwrap().to_string_lossy().into_owned();

@@ -1,8 +1,6 @@
 //! `cargo xtask generate --spec PATH --out DIR` writes a crate that compiles
 //! on its own, outside this workspace.
 
-use std::process::Command;
-
 use codegen::Mode;
 use codegen::pipeline::{self, Target, WORKSPACE_SPEC};
 use workspace_tests::workspace_root;
@@ -19,13 +17,9 @@ fn standalone_crate_compiles_on_its_own() {
     // Resolve the same versions as the workspace, and keep the build cache in
     // the workspace's target dir so reruns are incremental.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-    let status = Command::new(env!("CARGO"))
+    let status = pipeline::cargo_for_generated(&root.join(pipeline::GENERATED_CRATES_TARGET_DIR))
         .args(["check", "--quiet", "--manifest-path"])
         .arg(out.join("Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            root.join(codegen::pipeline::GENERATED_CRATES_TARGET_DIR),
-        )
         .status()
         .expect("run cargo");
     assert!(status.success(), "the standalone crate does not compile");

@@ -16,6 +16,19 @@
 //!
 //! [streams]
 //! flag = "stream"   # the body property send_stream() sets to true ("" for none)
+//!
+//! [client]                      # all optional; defaults derive from info.title
+//! name = "openai-admin-client"  # the standalone crate's name (--name wins)
+//! api_key_env = "OPENAI_ADMIN_KEY"   # Client::from_env()'s key (default: <TITLE>_API_KEY)
+//! base_url_env = "OPENAI_BASE_URL"   # its base URL override (default: <TITLE>_BASE_URL)
+//! user_agent = "my-app/1.0"     # default: <crate name>/<crate version>
+//!
+//! [pagination]                  # cursor pagination (list operations get stream())
+//! cursor_param = "after"        # the query parameter that takes the cursor
+//! items = "data"                # the response's array of items
+//! has_more = "has_more"         # the response's "more pages" flag
+//! last_id = "last_id"           # the next cursor (default: the last item's `id`)
+//! exclude_operations = []       # operationIds that keep no stream()
 //! ```
 
 use std::path::Path;
@@ -37,6 +50,53 @@ pub struct Config {
     pub lossy: Lossy,
     /// How streaming calls are asked for.
     pub streams: Streams,
+    /// The generated client's names and settings.
+    pub client: ClientSettings,
+    /// How list operations page.
+    pub pagination: Pagination,
+}
+
+/// `[client]`: names the generated client uses. Empty means "derive it".
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClientSettings {
+    /// The standalone crate's name, when `--name` is not given.
+    pub name: String,
+    /// The environment variable `Client::from_env()` reads the key from.
+    pub api_key_env: String,
+    /// The environment variable that overrides the base URL.
+    pub base_url_env: String,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+/// `[pagination]`: the names cursor pagination is detected by.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pagination {
+    /// The query parameter that takes the cursor.
+    pub cursor_param: String,
+    /// The response property with the page's items (an array).
+    pub items: String,
+    /// The response property that says whether more pages follow.
+    pub has_more: String,
+    /// The response property with the next cursor; when the response has
+    /// none, the last item's `id` is the cursor.
+    pub last_id: String,
+    /// Operations that get no `stream()`.
+    pub exclude_operations: Vec<String>,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Self {
+            cursor_param: "after".to_owned(),
+            items: "data".to_owned(),
+            has_more: "has_more".to_owned(),
+            last_id: "last_id".to_owned(),
+            exclude_operations: Vec::new(),
+        }
+    }
 }
 
 /// Event streams (`send_stream()`).

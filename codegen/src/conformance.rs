@@ -22,7 +22,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -357,13 +356,11 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     let json = serde_json::to_string(&cases).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&cases_path, json).map_err(|e| Error::io(&cases_path, e))?;
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let output = crate::pipeline::cargo_for_generated(&ws.target_dir)
         .args(["run", "--quiet", "--manifest-path"])
         .arg(runner_dir.join("Cargo.toml"))
         .arg("--")
         .arg(&cases_path)
-        .env("CARGO_TARGET_DIR", &ws.target_dir)
         .output()
         .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {

@@ -57,27 +57,15 @@ pub struct Generated {
     pub refinements: Vec<crate::refine::Refinement>,
 }
 
-/// How the generated `Client` connects to hand-written code.
-#[derive(Debug, Clone, Default)]
-pub struct Hooks {
-    /// Path of a type stored in the generated `Client` as `inner` (e.g.
-    /// `crate::ClientConfig`), available to hooks. `None`: no inner value.
-    pub inner_type: Option<String>,
-    /// The crate must implement `progenitor_client::ClientHooks` for `Client`
-    /// itself; forgetting it is a compile error rather than a silent default.
-    pub expected: bool,
-    /// Also emit `mod spec_info` (servers, security schemes, operations) for
-    /// the hand-written code; it refers to `crate::auth::Scheme`.
-    pub spec_info: bool,
-}
-
 /// Run progenitor on `api` (`doc` in its JSON form, from the file `file`),
-/// turning any panic into an error; then the `refine` and `extend` stages.
+/// turning any panic into an error; then the `refine` and `extend` stages,
+/// and with `connect`, the `connect` stage (the client on the runtime; left
+/// out when operations are generated alone to find one progenitor fails on).
 pub fn generate(
     api: &OpenAPI,
     doc: &serde_json::Value,
     file: &str,
-    hooks: &Hooks,
+    connect: Option<&crate::connect::Settings>,
     extend: &crate::extend::Settings,
 ) -> Result<Generated, Error> {
     let mut settings = GenerationSettings::default();
@@ -90,13 +78,13 @@ pub fn generate(
             "crate::runtime::FilePart",
             std::iter::empty(),
         );
-    if let Some(inner) = &hooks.inner_type {
-        let inner: syn::Type = syn::parse_str(inner)
-            .map_err(|e| Error::Format(format!("inner type `{inner}`: {e}")))?;
-        settings.with_inner_type(quote::quote!(#inner));
-    }
-    if hooks.expected {
-        settings.with_hooks(HooksMode::Expected);
+    if connect.is_some() {
+        // `connect` writes the `ClientHooks` impl; progenitor must not.
+        let inner: syn::Type =
+            syn::parse_str(crate::connect::STATE_TYPE).map_err(|e| Error::Format(e.to_string()))?;
+        settings
+            .with_inner_type(quote::quote!(#inner))
+            .with_hooks(HooksMode::Expected);
     }
     let mut generator = Generator::new(&settings);
 
@@ -130,9 +118,8 @@ pub fn generate(
             e => e,
         })?,
     );
-    if hooks.spec_info {
-        let info = spec_info(api, &file);
-        file.items.push(info);
+    if let Some(settings) = connect {
+        crate::connect::connect(api, &mut file, settings);
     }
 
     let type_space = generator.get_type_space();
@@ -151,62 +138,6 @@ pub fn generate(
         needs,
         refinements,
     })
-}
-
-/// `mod spec_info`: what the spec says about connecting, as constants the
-/// hand-written client reads. progenitor ignores `servers` and
-/// `securitySchemes`; this is where they reach the crate.
-fn spec_info(api: &OpenAPI, file: &syn::File) -> syn::Item {
-    use openapiv3::{APIKeyLocation, SecurityScheme};
-
-    let base_url = api
-        .servers
-        .first()
-        .map(|s| s.url.clone())
-        .unwrap_or_default();
-    let mut schemes = Vec::new();
-    if let Some(components) = &api.components {
-        for (name, scheme) in &components.security_schemes {
-            match scheme {
-                ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. })
-                    if scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    schemes.push(quote::quote!(crate::auth::Scheme::Bearer { name: #name }));
-                }
-                ReferenceOr::Item(SecurityScheme::APIKey {
-                    location: APIKeyLocation::Header,
-                    name: header,
-                    ..
-                }) => {
-                    schemes.push(
-                        quote::quote!(crate::auth::Scheme::Header { name: #name, header: #header }),
-                    );
-                }
-                // Basic auth, OAuth2, OpenID Connect, and API keys in a query
-                // string or cookie are not offered (yet): no entry.
-                _ => {}
-            }
-        }
-    }
-    let operations = crate::surface::extract_file(file)
-        .operations
-        .into_iter()
-        .map(|(id, op)| {
-            let (method, path) = (op.http_method, op.path);
-            quote::quote!((#id, #method, #path))
-        });
-    syn::parse_quote! {
-        /// What the spec says about reaching the API, for the hand-written
-        /// client code: its `servers`, `securitySchemes` and operations.
-        pub mod spec_info {
-            /// The first URL under `servers` (empty when there is none).
-            pub const DEFAULT_BASE_URL: &str = #base_url;
-            /// The supported security schemes under `components.securitySchemes`.
-            pub const SECURITY_SCHEMES: &[crate::auth::Scheme] = &[#(#schemes),*];
-            /// Each operation: (operation id as sent in `OperationInfo`, HTTP method, path template).
-            pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
-        }
-    }
 }
 
 /// Operations in the document (path items given as references excluded).

@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod conformance;
+pub mod connect;
 pub mod diagnostic;
 pub mod examples;
 pub mod extend;

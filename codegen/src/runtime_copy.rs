@@ -9,13 +9,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 4] = [
+const SOURCES: [(&str, &str); 10] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("auth.rs", include_str!("../../runtime/src/auth.rs")),
+    ("client.rs", include_str!("../../runtime/src/client.rs")),
+    ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     (
         "multipart.rs",
         include_str!("../../runtime/src/multipart.rs"),
     ),
+    (
+        "pagination.rs",
+        include_str!("../../runtime/src/pagination.rs"),
+    ),
     ("params.rs", include_str!("../../runtime/src/params.rs")),
+    ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("sse.rs", include_str!("../../runtime/src/sse.rs")),
 ];
 

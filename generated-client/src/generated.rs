@@ -369,7 +369,7 @@ Version: 2.3.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ClientOptions,
+    pub(crate) inner: crate::runtime::ClientState,
 }
 impl Client {
     /// Create a new client.
@@ -377,7 +377,8 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::ClientOptions) -> Self {
+    pub fn new(baseurl: &str) -> Self {
+        let inner = crate::runtime::ClientState::new(&spec_info::SPEC);
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -396,7 +397,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ClientOptions,
+        inner: crate::runtime::ClientState,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -405,7 +406,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ClientOptions> for Client {
+impl ClientInfo<crate::runtime::ClientState> for Client {
     fn api_version() -> &'static str {
         "2.3.0"
     }
@@ -415,7 +416,7 @@ impl ClientInfo<crate::ClientOptions> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ClientOptions {
+    fn inner(&self) -> &crate::runtime::ClientState {
         &self.inner
     }
 }
@@ -423,7 +424,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ClientOptions>,
+        Client: ClientHooks<crate::runtime::ClientState>,
     {}
 };
 impl Client {
@@ -554,23 +555,80 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// What the spec says about reaching the API, for the hand-written
-/// client code: its `servers`, `securitySchemes` and operations.
+/// What the spec says about reaching the API, for the runtime.
 pub mod spec_info {
-    /// The first URL under `servers` (empty when there is none).
-    pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
-    /// The supported security schemes under `components.securitySchemes`.
-    pub const SECURITY_SCHEMES: &[crate::auth::Scheme] = &[
-        crate::auth::Scheme::Bearer {
-            name: "ApiKeyAuth",
-        },
-    ];
-    /// Each operation: (operation id as sent in `OperationInfo`, HTTP method, path template).
-    pub const OPERATIONS: &[(&str, &str, &str)] = &[
-        (
-            "delete_project_api_key",
-            "DELETE",
-            "/organization/projects/{project_id}/api_keys/{key_id}",
-        ),
-    ];
+    /// The spec's servers, security schemes, operations and the
+    /// client's names (`codegen.toml`'s `[client]`).
+    pub const SPEC: crate::runtime::Spec = crate::runtime::Spec {
+        title: "OpenAI API",
+        default_base_url: "https://api.openai.com/v1",
+        schemes: &[
+            crate::runtime::Scheme::Bearer {
+                name: "ApiKeyAuth",
+            },
+        ],
+        operations: &[
+            (
+                "delete_project_api_key",
+                "DELETE",
+                "/organization/projects/{project_id}/api_keys/{key_id}",
+            ),
+        ],
+        api_key_env: "OPENAI_ADMIN_KEY",
+        base_url_env: "OPENAI_BASE_URL",
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    };
+}
+impl crate::runtime::GeneratedClient for Client {
+    const SPEC: &'static crate::runtime::Spec = &spec_info::SPEC;
+    fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        state: crate::runtime::ClientState,
+    ) -> Self {
+        Self::new_with_client(base_url, http, state)
+    }
+}
+impl Client {
+    /// Configure a client: `.base_url(..)`, `.api_key(..)`,
+    /// `.credential(scheme, key)`, `.timeout(..)`, `.retry(..)`,
+    /// `.http_client(..)`, then `.build()`.
+    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
+        crate::runtime::ClientBuilder::new()
+    }
+    /// A client configured from the environment (the key and base URL
+    /// variables of `spec_info::SPEC`).
+    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+        crate::runtime::ClientBuilder::from_env()?.build()
+    }
+}
+impl progenitor_client::ClientHooks<crate::runtime::ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        use progenitor_client::ClientInfo as _;
+        crate::runtime::hooks::pre(self.inner(), self.baseurl(), request, info)
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        use progenitor_client::ClientInfo as _;
+        crate::runtime::hooks::exec(self.inner(), self.client(), request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &progenitor_client::OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        crate::runtime::hooks::post(result, info)
+    }
+}
+impl crate::runtime::ErrorBody for types::ErrorResponse {
+    fn to_json(&self) -> Option<::serde_json::Value> {
+        ::serde_json::to_value(self).ok()
+    }
 }

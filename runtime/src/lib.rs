@@ -1,7 +1,18 @@
-//! What every generated client needs and progenitor does not provide, written
-//! once: reading `text/event-stream` responses as typed items ([`sse`]) and
-//! sending `multipart/form-data` bodies with files ([`multipart`]) and
-//! encoding parameters progenitor cannot ([`params`]).
+//! What every generated client needs and progenitor does not provide,
+//! written once:
+//!
+//! - [`client`]: `Client::builder()` and `Client::from_env()` for any spec
+//!   ([`ClientBuilder`], [`Spec`], [`ConfigError`]);
+//! - [`auth`]: credentials for every kind of security scheme ([`ApiKey`]
+//!   never prints);
+//! - [`hooks`]: what runs around every request (credentials, path check,
+//!   retries, error bodies);
+//! - [`retry`]: the retry policy;
+//! - [`error`]: [`ApiError`], one error type for every failed call;
+//! - [`pagination`]: cursor-paginated list operations as streams of items;
+//! - [`sse`]: `text/event-stream` responses as typed items;
+//! - [`multipart`]: `multipart/form-data` bodies with files;
+//! - [`params`]: parameter styles progenitor cannot encode.
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -10,9 +21,20 @@
 //! as a module, nothing here names `crate::`: modules refer to each other
 //! through `super::`.
 
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod hooks;
 pub mod multipart;
+pub mod pagination;
 pub mod params;
+pub mod retry;
 pub mod sse;
 
+pub use auth::{ApiKey, KeyLocation, Scheme};
+pub use client::{ClientBuilder, ClientState, ConfigError, GeneratedClient, Spec};
+pub use error::{ApiError, ErrorBody};
 pub use multipart::{FilePart, FormError};
+pub use pagination::{CursorPage, Paginated};
+pub use retry::RetryPolicy;
 pub use sse::{EventStream, StreamError};

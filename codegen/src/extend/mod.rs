@@ -190,7 +190,10 @@ pub fn extend(
 }
 
 /// The items of the module `name` (`builder`, `types`), if the code has one.
-fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+pub(crate) fn module_items<'a>(
+    file: &'a mut syn::File,
+    name: &str,
+) -> Option<&'a mut Vec<syn::Item>> {
     file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -213,7 +216,7 @@ fn type_names(file: &mut syn::File) -> std::collections::BTreeSet<String> {
 
 /// Builder impls by the operation id their `send()` reports
 /// (`OperationInfo { operation_id: "create_file" }`): index into `items`.
-fn index_builders(items: &[syn::Item]) -> HashMap<String, usize> {
+pub(crate) fn index_builders(items: &[syn::Item]) -> HashMap<String, usize> {
     struct Find(Option<String>);
     impl<'ast> Visit<'ast> for Find {
         fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {

@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use openai_admin_client::{ApiError, Client};
+use openai_admin_client::{ApiError, Client, ClientBuilder};
 
 const USAGE: &str = "usage: delete_project_api_key [--base-url URL] PROJECT_ID KEY_ID";
 
@@ -35,7 +35,7 @@ async fn main() -> ExitCode {
         return fail(USAGE);
     };
 
-    let mut builder = match Client::builder_from_env() {
+    let mut builder = match ClientBuilder::<Client>::from_env() {
         Ok(builder) => builder,
         Err(e) => return fail(&e.to_string()),
     };
@@ -61,7 +61,7 @@ async fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
-        Err(e) => fail(&ApiError::from_error(e).await.to_string()),
+        Err(e) => fail(&ApiError::from(e).to_string()),
     }
 }
 

@@ -1,0 +1,239 @@
+//! Credentials and the security schemes that carry them.
+//!
+//! The generator lists a spec's `components.securitySchemes` as
+//! [`Scheme`]s (in the generated `spec_info::SPEC`); a key the caller gives
+//! for a scheme is put on every request by the `pre` hook
+//! ([`super::hooks`]). Every scheme of OpenAPI 3 has a form here: HTTP
+//! bearer and basic, an API key in a header, the query string or a cookie,
+//! and OAuth2 / OpenID Connect, whose access token the caller obtains and
+//! the client sends as a bearer token.
+
+use std::fmt;
+
+use reqwest::Request;
+use reqwest::header::{HeaderName, HeaderValue};
+
+/// Where an API key goes (`in:` of an `apiKey` scheme).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// A security scheme from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// `type: http, scheme: bearer`, and `oauth2` / `openIdConnect` (the
+    /// caller supplies the access token): `Authorization: Bearer <key>`.
+    Bearer {
+        /// The scheme's name under `components.securitySchemes`.
+        name: &'static str,
+    },
+    /// `type: http, scheme: basic`: the key is `user:password`, sent as
+    /// `Authorization: Basic <base64>`.
+    Basic {
+        /// The scheme's name under `components.securitySchemes`.
+        name: &'static str,
+    },
+    /// `type: apiKey`: the key under `param` in a header, the query or a cookie.
+    ApiKey {
+        /// The scheme's name under `components.securitySchemes`.
+        name: &'static str,
+        /// Where the key goes.
+        location: KeyLocation,
+        /// The header, query parameter or cookie name.
+        param: &'static str,
+    },
+}
+
+impl Scheme {
+    /// The scheme's name in the spec.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scheme::Bearer { name } | Scheme::Basic { name } | Scheme::ApiKey { name, .. } => name,
+        }
+    }
+
+    /// The query parameter that carries the key, for a query `apiKey`
+    /// scheme (its value is hidden wherever a URL is shown).
+    pub fn query_param(&self) -> Option<&'static str> {
+        match self {
+            Scheme::ApiKey {
+                location: KeyLocation::Query,
+                param,
+                ..
+            } => Some(param),
+            _ => None,
+        }
+    }
+
+    /// Put `key` on `request` as this scheme says. Headers are marked
+    /// sensitive, so `Debug` output of requests and headers never shows them.
+    pub fn apply(&self, key: &ApiKey, request: &mut Request) {
+        let header = |name: HeaderName, value: String| {
+            let mut value = HeaderValue::from_str(&value).ok()?;
+            value.set_sensitive(true);
+            Some((name, value))
+        };
+        let set = match self {
+            Scheme::Bearer { .. } => header(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {}", key.expose()),
+            ),
+            Scheme::Basic { .. } => header(
+                reqwest::header::AUTHORIZATION,
+                format!("Basic {}", base64_encode(key.expose().as_bytes())),
+            ),
+            Scheme::ApiKey {
+                location: KeyLocation::Header,
+                param,
+                ..
+            } => HeaderName::from_bytes(param.as_bytes())
+                .ok()
+                .and_then(|name| header(name, key.expose().to_owned())),
+            Scheme::ApiKey {
+                location: KeyLocation::Query,
+                param,
+                ..
+            } => {
+                request
+                    .url_mut()
+                    .query_pairs_mut()
+                    .append_pair(param, key.expose());
+                None
+            }
+            Scheme::ApiKey {
+                location: KeyLocation::Cookie,
+                param,
+                ..
+            } => {
+                let pair = format!("{param}={}", key.expose());
+                let cookie = match request.headers().get(reqwest::header::COOKIE) {
+                    Some(v) => format!("{}; {pair}", v.to_str().unwrap_or_default()),
+                    None => pair,
+                };
+                header(reqwest::header::COOKIE, cookie)
+            }
+        };
+        if let Some((name, value)) = set {
+            request.headers_mut().insert(name, value);
+        }
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for basic credentials.
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A secret credential. Its `Debug` and `Display` print `ApiKey(***)`; the
+/// value is read only when a request is built.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wrap a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a header can carry it (visible ASCII, no line breaks).
+    pub(crate) fn is_valid(&self) -> bool {
+        !self.0.is_empty() && HeaderValue::from_str(&self.0).is_ok()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        ApiKey(key)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        ApiKey(key.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> Request {
+        Request::new(
+            reqwest::Method::GET,
+            "http://localhost/x?a=1".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn every_scheme_places_its_key() {
+        let key = ApiKey::new("s3cret");
+        let mut r = request();
+        Scheme::Bearer { name: "b" }.apply(&key, &mut r);
+        assert_eq!(r.headers()["authorization"], "Bearer s3cret");
+        assert!(r.headers()["authorization"].is_sensitive());
+
+        let mut r = request();
+        Scheme::Basic { name: "basic" }.apply(&ApiKey::new("user:pw"), &mut r);
+        assert_eq!(r.headers()["authorization"], "Basic dXNlcjpwdw==");
+
+        let mut r = request();
+        let header = Scheme::ApiKey {
+            name: "h",
+            location: KeyLocation::Header,
+            param: "X-Api-Key",
+        };
+        header.apply(&key, &mut r);
+        assert_eq!(r.headers()["x-api-key"], "s3cret");
+
+        let mut r = request();
+        let query = Scheme::ApiKey {
+            name: "q",
+            location: KeyLocation::Query,
+            param: "api_key",
+        };
+        query.apply(&key, &mut r);
+        assert_eq!(r.url().query(), Some("a=1&api_key=s3cret"));
+        assert_eq!(query.query_param(), Some("api_key"));
+
+        let mut r = request();
+        r.headers_mut()
+            .insert("cookie", HeaderValue::from_static("theme=dark"));
+        let cookie = Scheme::ApiKey {
+            name: "c",
+            location: KeyLocation::Cookie,
+            param: "session",
+        };
+        cookie.apply(&key, &mut r);
+        assert_eq!(r.headers()["cookie"], "theme=dark; session=s3cret");
+    }
+
+    #[test]
+    fn keys_never_print() {
+        let key = ApiKey::new("s3cret");
+        assert_eq!(format!("{key:?} {key}"), "ApiKey(***) ***");
+        assert!(!ApiKey::new("a\nb").is_valid());
+    }
+}
