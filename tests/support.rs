@@ -23,6 +23,15 @@ impl ScratchWorkspace {
         ScratchWorkspace { dir }
     }
 
+    /// A copy of the whole workspace (without build output, `.git` and
+    /// `node_modules`), to build in: a test can change the spec, regenerate
+    /// and compile the crates as a user's checkout would.
+    pub fn whole() -> Self {
+        let dir = tempfile::tempdir().expect("create temp dir");
+        copy_dir(&workspace_root(), dir.path());
+        ScratchWorkspace { dir }
+    }
+
     /// The scratch root.
     pub fn root(&self) -> &Path {
         self.dir.path()
@@ -53,7 +62,7 @@ fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name == "target" {
+        if name == "target" || name == ".git" || name == "node_modules" {
             continue;
         }
         let path = entry.path();

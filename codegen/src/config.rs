@@ -27,7 +27,7 @@
 //! cursor_param = "after"        # the query parameter that takes the cursor
 //! items = "data"                # the response's array of items
 //! has_more = "has_more"         # the response's "more pages" flag
-//! last_id = "last_id"           # the next cursor (default: the last item's `id`)
+//! cursor_fields = ["last_id", "next"]  # the next cursor, the first present (else: the last item's `id`)
 //! exclude_operations = []       # operationIds that keep no stream()
 //! ```
 
@@ -80,9 +80,10 @@ pub struct Pagination {
     pub items: String,
     /// The response property that says whether more pages follow.
     pub has_more: String,
-    /// The response property with the next cursor; when the response has
-    /// none, the last item's `id` is the cursor.
-    pub last_id: String,
+    /// The response properties that may hold the next cursor (the first
+    /// one present is used); when the response has none, the last item's
+    /// `id` is the cursor.
+    pub cursor_fields: Vec<String>,
     /// Operations that get no `stream()`.
     pub exclude_operations: Vec<String>,
 }
@@ -93,7 +94,7 @@ impl Default for Pagination {
             cursor_param: "after".to_owned(),
             items: "data".to_owned(),
             has_more: "has_more".to_owned(),
-            last_id: "last_id".to_owned(),
+            cursor_fields: vec!["last_id".to_owned(), "next".to_owned()],
             exclude_operations: Vec::new(),
         }
     }

@@ -471,8 +471,13 @@ fn crate_identity(target: &Target) -> (String, String) {
     )
 }
 
-fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {
-    use crate::runtime_copy::{Dependency, add_dependencies};
+/// The crates generated code uses, for `needs`: progenitor's own, then
+/// what typify and progenitor report (chrono, uuid, regress, futures; base64
+/// and rand for websocket upgrades). A standalone manifest lists them; the
+/// workspace client's hand-written `Cargo.toml` lists them all, so that any
+/// spec compiles in it (a test checks it against this list).
+pub fn code_dependencies(needs: &Needs) -> BTreeMap<String, crate::runtime_copy::Dependency> {
+    use crate::runtime_copy::Dependency;
     let mut deps: BTreeMap<String, Dependency> = BTreeMap::new();
     let mut add = |name: &str, dep: Dependency| {
         deps.insert(name.to_owned(), dep);
@@ -510,7 +515,12 @@ fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String 
         add("base64", Dependency::new("0.22"));
         add("rand", Dependency::new("0.9"));
     }
-    add_dependencies(&mut deps);
+    deps
+}
+
+fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {
+    let mut deps = code_dependencies(needs);
+    crate::runtime_copy::add_dependencies(&mut deps);
     let lines: Vec<String> = deps
         .iter()
         .map(|(name, dep)| format!("{name} = {}", dep.render()))

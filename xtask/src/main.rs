@@ -40,7 +40,7 @@ enum Command {
         /// Directory of the standalone crate to write (with --spec).
         #[arg(long, requires = "spec", value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Name of the standalone crate [default: the --out directory's name].
+        /// Name of the standalone crate [default: `[client] name` of codegen.toml, else the --out directory's name].
         #[arg(long, requires = "spec", value_name = "CRATE")]
         name: Option<String>,
         /// Settings file [default: codegen.toml beside the spec, if present].
@@ -212,11 +212,22 @@ fn generate(
             return code;
         }
         (Some(spec), Some(out)) => {
-            let name = name.unwrap_or_else(|| {
-                out.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
+            // --name, else `[client] name` of codegen.toml, else the directory's name.
+            let configured = match &config {
+                Some(path) => codegen::config::load_file(path),
+                None => codegen::config::load_beside(&spec),
+            };
+            let configured = match configured {
+                Ok(c) => c.client.name,
+                Err(e) => return fail(&e),
+            };
+            let name = name
+                .or_else(|| (!configured.is_empty()).then_some(configured))
+                .unwrap_or_else(|| {
+                    out.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                });
             match Target::standalone(&spec, &out, &name) {
                 Ok(target) => target,
                 Err(e) => return fail(&e),

@@ -6,9 +6,9 @@
 //!   (`[pagination] cursor_param`, default `after`);
 //! - whose success type is a struct with the items array (`items`, default
 //!   `data`) of a generated type, a `has_more` flag (`bool` or
-//!   `Option<bool>`), and either a cursor property (`last_id`, `String` or
-//!   `Option<String>`) or items with a required string `id` (the last one's
-//!   is the cursor).
+//!   `Option<bool>`), and either a cursor property (`cursor_fields`,
+//!   default `last_id` or `next`; `String` or `Option<String>`) or items
+//!   with a required string `id` (the last one's is the cursor).
 //!
 //! Each gets `impl runtime::CursorPage` for its page type,
 //! `impl runtime::Paginated` for its builder, and
@@ -72,8 +72,11 @@ pub fn find(surface: &Surface, settings: &Pagination) -> Vec<Paged> {
         else {
             continue;
         };
-        let cursor = by_wire(&settings.last_id)
-            .filter(|(_, f)| matches!(f.ty.as_str(), "String" | "Option<String>"))
+        let cursor = settings
+            .cursor_fields
+            .iter()
+            .filter_map(|wire| by_wire(wire))
+            .find(|(_, f)| matches!(f.ty.as_str(), "String" | "Option<String>"))
             .map(|(name, _)| name.clone());
         let item_id = match &cursor {
             Some(_) => None,

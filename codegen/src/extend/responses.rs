@@ -173,10 +173,12 @@ pub fn rewrite(
     arms.sort_by_key(|a| matches!(a.pat, syn::Pat::Range(_)));
 
     let doc = format!(" The documented {class} bodies of `{id}`, by status.");
+    // Serialized as the body it holds (`untagged`): `runtime::ApiError`
+    // finds the API's message in it.
     let derives = if raw {
         quote::quote!()
     } else {
-        quote::quote!(#[derive(Debug, Clone)])
+        quote::quote!(#[derive(Debug, Clone, ::serde::Serialize)] #[serde(untagged)])
     };
     type_items.push(syn::parse_quote! {
         #[doc = #doc]
