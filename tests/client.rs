@@ -339,15 +339,9 @@ async fn slow_server_times_out() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_then_reported_with_attempts() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let client = Client::builder()
         .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(workspace_tests::closed_url())
         .retry(quick_retries(2))
         .build()
         .unwrap();

@@ -73,9 +73,10 @@ fn every_corpus_spec_generates_every_operation() {
 }
 
 /// Every corpus crate compiles (`cargo check`, one after another in one
-/// shared target dir, so their dependencies build once); prints each
-/// crate's check time. `#[ignore]`d: the Stripe crate alone has 600,000
-/// lines; `.ci/run` runs it.
+/// shared target dir, so their dependencies build once), and so does an
+/// example that turns the error of every operation's `send()` into the
+/// runtime's `ApiError` with `?`; prints each crate's check time.
+/// `#[ignore]`d: the Stripe crate alone has 600,000 lines; `.ci/run` runs it.
 #[test]
 #[ignore = "slow: checks 27 generated crates; run with --ignored (CI does)"]
 fn every_corpus_crate_compiles() {
@@ -90,12 +91,15 @@ fn every_corpus_crate_compiles() {
         pipeline::run(&target, codegen::Mode::Write)
             .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+        write_errors_example(&out, &name);
         let start = Instant::now();
         let output = pipeline::cargo_for_generated(&root.join(GENERATED_CRATES_TARGET_DIR))
             .args([
                 "check",
                 "--quiet",
                 "--message-format=short",
+                "--lib",
+                "--examples",
                 "--manifest-path",
             ])
             .arg(out.join("Cargo.toml"))
@@ -124,4 +128,24 @@ fn every_corpus_crate_compiles() {
         std::fs::remove_dir_all(&out).ok();
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// `examples/errors.rs`: `?` from every operation's `send()` into
+/// `ApiError` (type-checked, never run: a builder without its required
+/// parameters still type-checks).
+fn write_errors_example(out: &Path, name: &str) {
+    let code = std::fs::read_to_string(out.join("src/generated.rs")).unwrap();
+    let surface = codegen::surface::extract(&code).unwrap();
+    let calls: String = surface
+        .operations
+        .keys()
+        .map(|op| format!("    client.{op}().send().await?;\n"))
+        .collect();
+    let example = format!(
+        "#![allow(unreachable_code, unused_variables)]\n\
+         async fn every_operation(client: &{name}::Client) -> Result<(), {name}::ApiError> {{\n\
+         {calls}    Ok(())\n}}\n\nfn main() {{\n    let _ = every_operation;\n}}\n"
+    );
+    std::fs::create_dir_all(out.join("examples")).unwrap();
+    std::fs::write(out.join("examples/errors.rs"), example).unwrap();
 }

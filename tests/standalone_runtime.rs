@@ -215,14 +215,9 @@ async fn each_scheme_gets_its_key_and_none_leaks() {
     assert!(!format!("{client:?}").contains(KEY));
 
     // A transport error names neither the key nor the URL that carries it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let client = Client::builder()
         .credential("queryKey", KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(workspace_tests::closed_url())
         .retry(quick(2))
         .build()
         .unwrap();

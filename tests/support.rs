@@ -160,6 +160,17 @@ pub fn xtask_binary() -> Option<PathBuf> {
     None
 }
 
+/// `http://127.0.0.1:<port>` where nothing listens (a port that was just
+/// free), for connection errors.
+pub fn closed_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// Skip part of a test for a missing prerequisite, saying why; under
 /// `CI=true`, where every prerequisite is installed, fail instead.
 pub fn skip(why: &str) {
