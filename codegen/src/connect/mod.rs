@@ -62,6 +62,7 @@ pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) {
     let spec = spec_const(api, &surface, settings);
     let error_bodies = error_body_impls(&surface);
     let pages = pagination::impls(file, &surface, &settings.pagination);
+    let constructors = constructors(&surface);
     file.items.push(syn::parse_quote! {
         /// What the spec says about reaching the API, for the runtime.
         pub mod spec_info {
@@ -82,20 +83,7 @@ pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) {
             }
         }
 
-        impl Client {
-            /// Configure a client: `.base_url(..)`, `.api_key(..)`,
-            /// `.credential(scheme, key)`, `.timeout(..)`, `.retry(..)`,
-            /// `.http_client(..)`, then `.build()`.
-            pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-                crate::runtime::ClientBuilder::new()
-            }
-
-            /// A client configured from the environment (the key and base URL
-            /// variables of `spec_info::SPEC`).
-            pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
-                crate::runtime::ClientBuilder::from_env()?.build()
-            }
-        }
+        #constructors
 
         impl progenitor_client::ClientHooks<crate::runtime::ClientState> for Client {
             async fn pre<E>(
@@ -131,6 +119,39 @@ pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) {
     };
     file.items.extend(items.items);
     new_without_state(file);
+}
+
+/// `Client::builder()` and `Client::from_env()`, each unless an operation
+/// of the spec already has that method name (progenitor gives every
+/// operation a method of `Client`); `runtime::ClientBuilder::<Client>`
+/// offers both under any spec.
+fn constructors(surface: &Surface) -> proc_macro2::TokenStream {
+    let free = |name: &str| !surface.operations.contains_key(name);
+    let builder = free("builder").then(|| {
+        quote! {
+            /// Configure a client: `.base_url(..)`, `.api_key(..)`,
+            /// `.credential(scheme, key)`, `.timeout(..)`, `.retry(..)`,
+            /// `.http_client(..)`, then `.build()`.
+            pub fn builder() -> crate::runtime::ClientBuilder<Self> {
+                crate::runtime::ClientBuilder::new()
+            }
+        }
+    });
+    let from_env = free("from_env").then(|| {
+        quote! {
+            /// A client configured from the environment (the key and base URL
+            /// variables of `spec_info::SPEC`).
+            pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+                crate::runtime::ClientBuilder::from_env()?.build()
+            }
+        }
+    });
+    quote! {
+        impl Client {
+            #builder
+            #from_env
+        }
+    }
 }
 
 /// `runtime::Spec { .. }` for this spec.
