@@ -55,6 +55,8 @@ pub struct Generated {
     pub needs: Needs,
     /// What the refine stage rewrote in the generated types.
     pub refinements: Vec<crate::refine::Refinement>,
+    /// The public API, read by the `connect` stage (`None` without it).
+    pub surface: Option<crate::surface::Surface>,
 }
 
 /// Run progenitor on `api` (`doc` in its JSON form, from the file `file`),
@@ -118,9 +120,7 @@ pub fn generate(
             e => e,
         })?,
     );
-    if let Some(settings) = connect {
-        crate::connect::connect(api, &mut file, settings);
-    }
+    let surface = connect.map(|settings| crate::connect::connect(api, &mut file, settings));
 
     let type_space = generator.get_type_space();
     let needs = Needs {
@@ -137,6 +137,7 @@ pub fn generate(
         types: type_space.iter_types().count(),
         needs,
         refinements,
+        surface,
     })
 }
 

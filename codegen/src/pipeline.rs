@@ -256,7 +256,10 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
         spec_path: &target.spec_display,
         spec_sha256: &doc.sha256,
     };
-    let surface = surface::extract_file(&generated.file);
+    let surface = match &generated.surface {
+        Some(surface) => surface.clone(),
+        None => surface::extract_file(&generated.file),
+    };
     let code = format::format(&generated.file, &provenance);
     let mut files = Vec::new();
     if let Layout::Standalone { name } = &target.layout {

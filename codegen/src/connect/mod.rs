@@ -30,17 +30,13 @@ use crate::surface::Surface;
 /// The type progenitor stores in `Client` (its `inner`).
 pub const STATE_TYPE: &str = "crate::runtime::ClientState";
 
-/// Names for the generated client, from `codegen.toml`'s `[client]` table
-/// (empty: derived from the spec's title).
+/// What `codegen.toml` says about the client: `[client]` (names; empty:
+/// derived from the spec's title) and `[pagination]`.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
-    /// The key's environment variable.
-    pub api_key_env: String,
-    /// The base URL's environment variable.
-    pub base_url_env: String,
-    /// The `User-Agent` header; empty: the crate's name and version.
-    pub user_agent: String,
-    /// How list operations page (`[pagination]`).
+    /// `[client]`.
+    pub client: crate::config::ClientSettings,
+    /// `[pagination]`.
     pub pagination: crate::config::Pagination,
 }
 
@@ -48,18 +44,19 @@ impl Settings {
     /// From the `[client]` and `[pagination]` tables.
     pub fn from_config(config: &crate::config::Config) -> Self {
         Settings {
-            api_key_env: config.client.api_key_env.clone(),
-            base_url_env: config.client.base_url_env.clone(),
-            user_agent: config.client.user_agent.clone(),
+            client: config.client.clone(),
             pagination: config.pagination.clone(),
         }
     }
 }
 
-/// Add the items above to `file` (progenitor's output after `extend`).
-pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) {
+/// Add the items above to `file` (progenitor's output after `extend`), and
+/// return its surface. What this stage adds (trait impls, `Client`
+/// constructors, `stream()` outside `mod builder`) is not part of the
+/// surface, so the pipeline uses this one rather than read the file again.
+pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) -> Surface {
     let surface = crate::surface::extract_file(file);
-    let spec = spec_const(api, &surface, settings);
+    let spec = spec_const(api, &surface, &settings.client);
     let error_bodies = error_body_impls(&surface);
     let pages = pagination::impls(file, &surface, &settings.pagination);
     let constructors = constructors(&surface);
@@ -119,6 +116,7 @@ pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) {
     };
     file.items.extend(items.items);
     new_without_state(file);
+    surface
 }
 
 /// `Client::builder()` and `Client::from_env()`, each unless an operation
@@ -155,7 +153,11 @@ fn constructors(surface: &Surface) -> proc_macro2::TokenStream {
 }
 
 /// `runtime::Spec { .. }` for this spec.
-fn spec_const(api: &OpenAPI, surface: &Surface, settings: &Settings) -> proc_macro2::TokenStream {
+fn spec_const(
+    api: &OpenAPI,
+    surface: &Surface,
+    settings: &crate::config::ClientSettings,
+) -> proc_macro2::TokenStream {
     let title = &api.info.title;
     let base_url = default_base_url(api);
     let schemes = schemes(api);

@@ -128,12 +128,7 @@ pub fn impls(file: &mut syn::File, surface: &Surface, settings: &Pagination) -> 
         let Some(builder) = builder.path.segments.last().map(|s| s.ident.clone()) else {
             continue;
         };
-        let error = surface
-            .operations
-            .get(&p.operation)
-            .map(|op| op.error.clone())
-            .unwrap_or_default();
-        let Some(error) = error_type(&error, surface) else {
+        let Some(error) = error_type(imp) else {
             continue;
         };
         let page = format_ident!("{}", p.page);
@@ -202,19 +197,19 @@ pub fn impls(file: &mut syn::File, surface: &Surface, settings: &Pagination) -> 
     out
 }
 
-/// The error type as code: a generated type, `()`, or another path the
-/// surface printed without its prefix.
-fn error_type(error: &str, surface: &Surface) -> Option<TokenStream> {
-    if error == "()" {
-        return Some(quote!(()));
-    }
-    if surface.types.contains_key(error) {
-        let ident = format_ident!("{error}");
-        return Some(quote!(types::#ident));
-    }
-    match error {
-        "ByteStream" => Some(quote!(ByteStream)),
-        "Value" => Some(quote!(::serde_json::Value)),
+/// `E` of the `Result<_, Error<E>>` that the builder's `send()` returns, as
+/// written there (`types::Error`, `()`, `ByteStream`, `Vec<types::Error>`):
+/// the impls sit at the file's root, where those paths mean the same.
+fn error_type(imp: &syn::ItemImpl) -> Option<syn::Type> {
+    let mut output = crate::extend::send_fn(imp)?.sig.output.clone();
+    let syn::Type::Path(error) = crate::extend::result_arg(&mut output, 1)? else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &error.path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
 }
