@@ -1,6 +1,7 @@
 //! The generation pipeline, end to end, on the vendored spec.
 
 use codegen::pipeline::{self, Target};
+use codegen::report::Severity;
 use codegen::write::Status;
 use codegen::{Error, Mode};
 use workspace_tests::{ScratchWorkspace, workspace_root};
@@ -107,6 +108,17 @@ fn a_spec_edit_is_caught_then_regenerated() {
             .contains("pub redacted_value: ::std::option::Option<"),
         "{}",
         stale.diff()
+    );
+
+    // The old code's surface is read beside the generation (its header names
+    // the old spec's hash); the report must be the same as read after it.
+    let report = stale.report.as_ref().expect("old code exists: a report");
+    assert!(
+        report.has(
+            Severity::Additive,
+            "field `ProjectApiKeyDeleteResponse.redacted_value: Option<String>` added"
+        ),
+        "{report:#?}"
     );
 
     let written = pipeline::run(&target, Mode::Write).unwrap();

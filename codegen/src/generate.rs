@@ -90,7 +90,9 @@ pub fn generate(
     }
     let mut generator = Generator::new(&settings);
 
-    let result = without_panic_output(|| generator.generate_tokens(api));
+    let result = crate::timings::stage("progenitor", || {
+        without_panic_output(|| generator.generate_tokens(api))
+    });
     let file_name = file;
     let tokens = match result {
         Ok(Ok(tokens)) => tokens,
@@ -108,19 +110,28 @@ pub fn generate(
         }
     };
 
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
-    MarkNonExhaustive.visit_file_mut(&mut file);
-    let mut refinements = crate::refine::refine(&mut file, doc);
+    let mut file: syn::File = crate::timings::stage("syn-parse", || syn::parse2(tokens))
+        .map_err(|e| Error::Format(e.to_string()))?;
+    crate::timings::stage("non-exhaustive", || {
+        MarkNonExhaustive.visit_file_mut(&mut file)
+    });
+    let mut refinements = crate::timings::stage("refine", || crate::refine::refine(&mut file, doc));
     refinements.extend(
-        crate::extend::extend(doc, &mut file, extend).map_err(|e| match e {
-            Error::Generate { message, .. } => Error::Generate {
-                file: file_name.to_owned(),
-                message,
+        crate::timings::stage("extend", || crate::extend::extend(doc, &mut file, extend)).map_err(
+            |e| match e {
+                Error::Generate { message, .. } => Error::Generate {
+                    file: file_name.to_owned(),
+                    message,
+                },
+                e => e,
             },
-            e => e,
-        })?,
+        )?,
     );
-    let surface = connect.map(|settings| crate::connect::connect(api, &mut file, settings));
+    let surface = connect.map(|settings| {
+        crate::timings::stage("connect", || {
+            crate::connect::connect(api, &mut file, settings)
+        })
+    });
 
     let type_space = generator.get_type_space();
     let needs = Needs {

@@ -12,7 +12,7 @@ use crate::normalize::{self, Change, LeftOut, Normalized};
 use crate::report::{self, Report};
 use crate::surface::{self, Surface};
 use crate::write::{FileReport, Mode, Status};
-use crate::{Error, format, generate, load, validate, walk, write};
+use crate::{Error, format, generate, load, timings, validate, walk, write};
 
 /// Path of the vendored spec, relative to the workspace root.
 pub const WORKSPACE_SPEC: &str = "spec/api-definition.yaml";
@@ -234,14 +234,28 @@ impl Rendered {
 
 /// Everything up to writing: the files `target` should contain.
 pub fn render(target: &Target) -> Result<Rendered, Error> {
-    let doc = load::load_file(&target.spec, &target.spec_display)?;
+    let doc = timings::stage("load", || {
+        load::load_file(&target.spec, &target.spec_display)
+    })?;
     let config = match &target.config {
         Some(path) => config::load_file(path)?,
         None => config::load_beside(&target.spec)?,
     };
     // Every problem at once: what no rewrite fixes, and what needs consent.
-    let mut problems = validate::validate(&doc);
-    let mut normalized = normalize::normalize(&doc, &config);
+    // Validation and normalization only read the document: two cores, two threads.
+    let (mut problems, mut normalized) = std::thread::scope(|s| {
+        let validated = s.spawn(|| timings::measured(|| validate::validate(&doc)));
+        let normalized = timings::stage("normalize", || normalize::normalize(&doc, &config));
+        let problems = match validated.join() {
+            Ok((problems, took)) => {
+                timings::record("validate", took);
+                problems
+            }
+            // Not reached (validation does not panic); validate here again if it did.
+            Err(_) => validate::validate(&doc),
+        };
+        (problems, normalized)
+    });
     problems.append(&mut normalized.problems);
     if !problems.is_empty() {
         return Err(Error::Spec(problems));
@@ -258,9 +272,9 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
     };
     let surface = match &generated.surface {
         Some(surface) => surface.clone(),
-        None => surface::extract_file(&generated.file),
+        None => timings::stage("surface", || surface::extract_file(&generated.file)),
     };
-    let code = format::format(&generated.file, &provenance);
+    let code = timings::stage("format", || format::format(&generated.file, &provenance));
     let mut files = Vec::new();
     if let Layout::Standalone { name } = &target.layout {
         files.push((
@@ -296,7 +310,7 @@ fn generate_resilient(
     config: &Config,
     connect: &crate::connect::Settings,
 ) -> Result<generate::Generated, Error> {
-    let api = doc.to_openapi(&n.value)?;
+    let api = timings::stage("openapiv3", || doc.to_openapi(&n.value))?;
     let extend = config.streams.extend_settings();
     let first_error =
         match generate::generate(&api, &n.value, &doc.display_path, Some(connect), &extend) {
@@ -370,24 +384,57 @@ fn failing_operations(
     out
 }
 
+/// Whether the header of `old_code` names a spec hash other than the hash
+/// of the file at `spec` now (unreadable: no).
+fn other_spec(old_code: &str, spec: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(spec) else {
+        return false;
+    };
+    let hash = load::sha256_hex(&bytes);
+    old_code
+        .lines()
+        .take(format::HEADER_LINES)
+        .any(|l| l.contains("(sha256 ") && !l.contains(&hash))
+}
+
 /// Generate `target` and write it (or check it, under [`Mode::Check`]).
 /// Nothing is written unless every stage succeeded.
 pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
-    let rendered = render(target)?;
     // The surface before and after, read before anything is written.
-    let old_code = std::fs::read_to_string(target.out_dir.join(rendered.code_path())).ok();
-    let report = match old_code {
+    let old_code = std::fs::read_to_string(target.out_dir.join(target.layout.code_path())).ok();
+    // The old code's surface is needed only when the code changes, and
+    // reading it (parsing the old file) takes as long as a quarter of the
+    // generation on a large spec. When the old header names another spec
+    // hash, the code will change: read the old surface on another core
+    // while generating.
+    let speculate = old_code
+        .as_deref()
+        .is_some_and(|old| other_spec(old, &target.spec))
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (rendered, old_surface) = std::thread::scope(|s| {
+        let old_surface = old_code
+            .as_deref()
+            .filter(|_| speculate)
+            .map(|old| s.spawn(move || surface::extract(old)));
+        let rendered = render(target);
+        (rendered, old_surface.and_then(|h| h.join().ok()))
+    });
+    let rendered = rendered?;
+    let report = timings::stage("report", || match old_code {
         Some(old) if old != rendered.code() => {
             // Old code we cannot parse (hand-edited, say) has no surface to compare.
-            surface::extract(&old)
+            old_surface
+                .unwrap_or_else(|| surface::extract(&old))
                 .ok()
                 .map(|old| report::compare(&old, &rendered.surface))
         }
         Some(_) => Some(Report::default()),
         None => None,
-    };
+    });
     let (crate_name, crate_version) = crate_identity(target);
-    let files = write::ensure_files(&target.out_dir, &rendered.files, mode)?;
+    let files = timings::stage("write", || {
+        write::ensure_files(&target.out_dir, &rendered.files, mode)
+    })?;
     Ok(Outcome {
         operations: rendered.operations,
         types: rendered.types,
@@ -585,5 +632,30 @@ fn display_name(path: &Path) -> String {
             .unwrap_or_default()
     } else {
         path.to_string_lossy().replace('\\', "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_spec_compares_the_header_hash_with_the_file_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("api.yaml");
+        std::fs::write(&spec, "openapi: 3.0.0\n").unwrap();
+        let hash = load::sha256_hex(b"openapi: 3.0.0\n");
+        let p = |sha: &str| {
+            format::header(&format::Provenance {
+                command: "cargo xtask generate",
+                spec_path: "api.yaml",
+                spec_sha256: sha,
+            }) + "pub struct A;\n"
+        };
+        assert!(!other_spec(&p(&hash), &spec));
+        assert!(other_spec(&p("00"), &spec));
+        // No header (hand-written, say), or no spec to read: nothing to speculate on.
+        assert!(!other_spec("pub struct A;\n", &spec));
+        assert!(!other_spec(&p("00"), &dir.path().join("missing.yaml")));
     }
 }

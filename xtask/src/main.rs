@@ -9,6 +9,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+
+// Generation builds and frees millions of small token and tree nodes; the
+// system allocator spent about a fifth of `generate`'s time on them
+// (BENCHMARKS.md, section 6).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use codegen::pipeline::{self, Baseline, Target};
 use codegen::write::Status;
 use codegen::{Mode, Outcome};
@@ -46,6 +52,9 @@ enum Command {
         /// Settings file [default: codegen.toml beside the spec, if present].
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Print how long each stage of the pipeline took (to stderr).
+        #[arg(long)]
+        timings: bool,
     },
     /// Run the benchmarks: criterion (`cargo bench`), then whole-process
     /// timings of `cargo xtask generate --check` (and `cargo progenitor` when
@@ -96,7 +105,15 @@ fn main() -> ExitCode {
             out,
             name,
             config,
-        } => generate(check, spec, out, name, config),
+            timings,
+        } => {
+            let code =
+                codegen::timings::stage("total", || generate(check, spec, out, name, config));
+            if timings {
+                print_timings();
+            }
+            code
+        }
         Command::Diff { base, old_spec } => diff(base, old_spec),
         Command::Bench { no_criterion, runs } => bench::run(!no_criterion, runs),
         Command::Conformance {
@@ -242,6 +259,13 @@ fn generate(
     match pipeline::run(&target, mode) {
         Ok(outcome) => report(&target, &outcome, mode),
         Err(e) => fail(&e),
+    }
+}
+
+/// The stages' wall times, as `codegen::timings` recorded them.
+fn print_timings() {
+    for (stage, took) in codegen::timings::take() {
+        eprintln!("{stage:>20} {:>9.3} s", took.as_secs_f64());
     }
 }
 

@@ -297,11 +297,17 @@ impl VisitMut for StripFragment<'_> {
     }
 }
 
-/// Remove each `#codegen-media-<kind>` from the docs of the whole file (the client methods'
-/// docs name the path too): only where it ends a path, "`/x#codegen-media-<kind>`".
+/// Remove each `#codegen-media-<kind>` from the docs of the client and its
+/// builders (their docs name the path; `mod types` holds only the spec's
+/// descriptions): only where it ends a path, "`/x#codegen-media-<kind>`".
 pub fn strip_fragments_from_docs(file: &mut syn::File, fragments: &[String]) {
     struct Docs<'a>(&'a [String]);
     impl VisitMut for Docs<'_> {
+        fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
+            if m.ident != "types" {
+                syn::visit_mut::visit_item_mod_mut(self, m);
+            }
+        }
         fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
             if !attr.path().is_ident("doc") {
                 return;
@@ -312,7 +318,11 @@ pub fn strip_fragments_from_docs(file: &mut syn::File, fragments: &[String]) {
                     ..
                 }) = &mut nv.value
             {
-                let mut value = lit.value();
+                let value = lit.value();
+                if !value.contains(crate::normalize::media_types::COPY_MARK) {
+                    return;
+                }
+                let mut value = value;
                 for fragment in self.0 {
                     value = value.replace(&format!("{fragment}`"), "`");
                 }

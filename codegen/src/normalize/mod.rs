@@ -42,10 +42,10 @@ pub mod typify_limits;
 
 use serde_json::{Map, Value, json};
 
-use crate::Diagnostic;
 use crate::config::Config;
 use crate::load::{Document, join_index, join_key};
 use crate::walk::{self, OpAt};
+use crate::{Diagnostic, timings};
 
 /// One rewrite made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,25 +95,31 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
         left_out: Vec::new(),
         problems: Vec::new(),
     };
-    decoded_references(&mut n);
-    operation_ids::derive(&mut n);
-    select(&mut n, config);
-    openapi_31(&mut n);
-    media_types::rewrite(&mut n);
-    parameters::rewrite(&mut n);
-    string_unions::rewrite(&mut n);
-    required_alternatives::rewrite(&mut n);
-    titles::dedupe(&mut n);
-    titles::free_derived_names(&mut n);
-    nullable_components(&mut n);
-    integer_range(&mut n);
-    path_parameter_names(&mut n, doc);
-    unsupported(&mut n, doc, config);
-    responses::default_as_errors(&mut n, &response_kind);
-    collapse(&mut n, doc, config);
-    defaults(&mut n);
-    server_defaults::rewrite(&mut n);
-    typify_limits::rewrite(&mut n);
+    timings::stage("decoded-references", || decoded_references(&mut n));
+    timings::stage("operation-ids", || operation_ids::derive(&mut n));
+    timings::stage("select", || select(&mut n, config));
+    timings::stage("openapi-31", || openapi_31(&mut n));
+    timings::stage("media-types", || media_types::rewrite(&mut n));
+    timings::stage("parameters", || parameters::rewrite(&mut n));
+    timings::stage("string-unions", || string_unions::rewrite(&mut n));
+    timings::stage("required-alternatives", || {
+        required_alternatives::rewrite(&mut n)
+    });
+    timings::stage("titles/dedupe", || titles::dedupe(&mut n));
+    timings::stage("titles/free-derived-names", || {
+        titles::free_derived_names(&mut n)
+    });
+    timings::stage("nullable-components", || nullable_components(&mut n));
+    timings::stage("integer-range", || integer_range(&mut n));
+    timings::stage("path-parameter-names", || path_parameter_names(&mut n, doc));
+    timings::stage("unsupported", || unsupported(&mut n, doc, config));
+    timings::stage("responses/default-as-errors", || {
+        responses::default_as_errors(&mut n, &response_kind)
+    });
+    timings::stage("collapse", || collapse(&mut n, doc, config));
+    timings::stage("defaults", || defaults(&mut n));
+    timings::stage("server-defaults", || server_defaults::rewrite(&mut n));
+    timings::stage("typify-limits", || typify_limits::rewrite(&mut n));
     if config.select.prune_components {
         prune(&mut n);
     }

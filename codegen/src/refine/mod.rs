@@ -79,7 +79,7 @@ pub fn refine(file: &mut syn::File, doc: &serde_json::Value) -> Vec<Refinement> 
         return done;
     };
     done.extend(STEPS.iter().filter_map(|(step, run, what)| {
-        let count = run(items);
+        let count = crate::timings::stage(step, || run(items));
         (count > 0).then(|| Refinement {
             step,
             what: format!("{count} {what}"),

@@ -1,0 +1,52 @@
+//! Where generation spends its time: each stage of the pipeline is run
+//! through [`stage`], which records its wall time on the current thread;
+//! `cargo xtask generate --timings` prints them (the figures behind
+//! BENCHMARKS.md, section 6). Recording costs one `Instant::now()` a stage.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+thread_local! {
+    static RECORDED: RefCell<Vec<(&'static str, Duration)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Run `f` as the stage `name`, recording how long it took.
+pub fn stage<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
+    let (out, took) = measured(f);
+    record(name, took);
+    out
+}
+
+/// Run `f` and return its result with its wall time, recording nothing
+/// (for work on another thread; [`record`] it on the pipeline's thread).
+pub fn measured<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+/// Record a stage measured elsewhere.
+pub fn record(name: &'static str, took: Duration) {
+    RECORDED.with(|r| r.borrow_mut().push((name, took)));
+}
+
+/// The stages recorded on this thread since the last call, in the order
+/// they finished (a stage inside another comes before it).
+pub fn take() -> Vec<(&'static str, Duration)> {
+    RECORDED.with(|r| std::mem::take(&mut *r.borrow_mut()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_are_recorded_in_order_and_taken_once() {
+        take();
+        let v = stage("outer", || stage("inner", || 2) + 1);
+        assert_eq!(v, 3);
+        let names: Vec<_> = take().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["inner", "outer"]);
+        assert!(take().is_empty());
+    }
+}
