@@ -234,9 +234,18 @@ impl Rendered {
 
 /// Everything up to writing: the files `target` should contain.
 pub fn render(target: &Target) -> Result<Rendered, Error> {
-    let doc = timings::stage("load", || {
+    render_loaded(target, load(target)?)
+}
+
+/// Stage 1 for `target`: its spec, read and parsed.
+fn load(target: &Target) -> Result<load::Document, Error> {
+    timings::stage("load", || {
         load::load_file(&target.spec, &target.spec_display)
-    })?;
+    })
+}
+
+/// [`render`], from the spec already loaded.
+fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error> {
     let config = match &target.config {
         Some(path) => config::load_file(path)?,
         None => config::load_beside(&target.spec)?,
@@ -246,14 +255,10 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
     let (mut problems, mut normalized) = std::thread::scope(|s| {
         let validated = s.spawn(|| timings::measured(|| validate::validate(&doc)));
         let normalized = timings::stage("normalize", || normalize::normalize(&doc, &config));
-        let problems = match validated.join() {
-            Ok((problems, took)) => {
-                timings::record("validate", took);
-                problems
-            }
-            // Not reached (validation does not panic); validate here again if it did.
-            Err(_) => validate::validate(&doc),
-        };
+        let (problems, took) = validated
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        timings::record("validate", took);
         (problems, normalized)
     });
     problems.append(&mut normalized.problems);
@@ -384,19 +389,6 @@ fn failing_operations(
     out
 }
 
-/// Whether the header of `old_code` names a spec hash other than the hash
-/// of the file at `spec` now (unreadable: no).
-fn other_spec(old_code: &str, spec: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(spec) else {
-        return false;
-    };
-    let hash = load::sha256_hex(&bytes);
-    old_code
-        .lines()
-        .take(format::HEADER_LINES)
-        .any(|l| l.contains("(sha256 ") && !l.contains(&hash))
-}
-
 /// Generate `target` and write it (or check it, under [`Mode::Check`]).
 /// Nothing is written unless every stage succeeded.
 pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
@@ -407,17 +399,23 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
     // generation on a large spec. When the old header names another spec
     // hash, the code will change: read the old surface on another core
     // while generating.
+    let doc = load(target)?;
     let speculate = old_code
         .as_deref()
-        .is_some_and(|old| other_spec(old, &target.spec))
+        .and_then(format::header_sha256)
+        .is_some_and(|sha| sha != doc.sha256)
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let (rendered, old_surface) = std::thread::scope(|s| {
         let old_surface = old_code
             .as_deref()
             .filter(|_| speculate)
             .map(|old| s.spawn(move || surface::extract(old)));
-        let rendered = render(target);
-        (rendered, old_surface.and_then(|h| h.join().ok()))
+        let rendered = render_loaded(target, doc);
+        let old_surface = old_surface.map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (rendered, old_surface)
     });
     let rendered = rendered?;
     let report = timings::stage("report", || match old_code {
@@ -632,30 +630,5 @@ fn display_name(path: &Path) -> String {
             .unwrap_or_default()
     } else {
         path.to_string_lossy().replace('\\', "/")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn other_spec_compares_the_header_hash_with_the_file_now() {
-        let dir = tempfile::tempdir().unwrap();
-        let spec = dir.path().join("api.yaml");
-        std::fs::write(&spec, "openapi: 3.0.0\n").unwrap();
-        let hash = load::sha256_hex(b"openapi: 3.0.0\n");
-        let p = |sha: &str| {
-            format::header(&format::Provenance {
-                command: "cargo xtask generate",
-                spec_path: "api.yaml",
-                spec_sha256: sha,
-            }) + "pub struct A;\n"
-        };
-        assert!(!other_spec(&p(&hash), &spec));
-        assert!(other_spec(&p("00"), &spec));
-        // No header (hand-written, say), or no spec to read: nothing to speculate on.
-        assert!(!other_spec("pub struct A;\n", &spec));
-        assert!(!other_spec(&p("00"), &dir.path().join("missing.yaml")));
     }
 }

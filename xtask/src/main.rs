@@ -107,6 +107,9 @@ fn main() -> ExitCode {
             config,
             timings,
         } => {
+            if timings {
+                codegen::timings::enable();
+            }
             let code =
                 codegen::timings::stage("total", || generate(check, spec, out, name, config));
             if timings {

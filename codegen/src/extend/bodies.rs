@@ -318,11 +318,10 @@ pub fn strip_fragments_from_docs(file: &mut syn::File, fragments: &[String]) {
                     ..
                 }) = &mut nv.value
             {
-                let value = lit.value();
+                let mut value = lit.value();
                 if !value.contains(crate::normalize::media_types::COPY_MARK) {
                     return;
                 }
-                let mut value = value;
                 for fragment in self.0 {
                     value = value.replace(&format!("{fragment}`"), "`");
                 }
