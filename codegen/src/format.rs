@@ -47,12 +47,24 @@ pub fn header(p: &Provenance<'_>) -> String {
 
 /// Pretty-print `file` under the header.
 pub fn format(file: &syn::File, provenance: &Provenance<'_>) -> String {
-    let body = prettyplease::unparse(file);
+    with_header(&unparse(file), provenance)
+}
+
+/// Pretty-print `file` (no header).
+pub fn unparse(file: &syn::File) -> String {
+    prettyplease::unparse(file)
+}
+
+/// `body` (code from [`unparse`]) under the header.
+pub fn with_header(body: &str, provenance: &Provenance<'_>) -> String {
     let mut out = header(provenance);
     out.push('\n');
-    out.push_str(&body);
+    out.push_str(body);
     // prettyplease emits LF already; make the guarantee explicit.
-    out.replace("\r\n", "\n")
+    if out.contains("\r\n") {
+        out = out.replace("\r\n", "\n");
+    }
+    out
 }
 
 #[cfg(test)]

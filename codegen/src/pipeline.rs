@@ -279,7 +279,10 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
         Some(surface) => surface.clone(),
         None => timings::stage("surface", || surface::extract_file(&generated.file)),
     };
-    let code = timings::stage("format", || format::format(&generated.file, &provenance));
+    let code = timings::stage("format", || match &generated.formatted {
+        Some(body) => format::with_header(body, &provenance),
+        None => format::format(&generated.file, &provenance),
+    });
     let mut files = Vec::new();
     if let Layout::Standalone { name } = &target.layout {
         files.push((

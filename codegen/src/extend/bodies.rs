@@ -335,8 +335,12 @@ pub fn strip_fragments_from_docs(file: &mut syn::File, fragments: &[String]) {
 /// A union member that is a file is named after the schema the
 /// `media-types` step made (`XCodegenFilePart`); call it `File` (or
 /// `FilePart` where an enum has a `File` already). Returns how many
-/// enums were renamed.
-pub fn name_file_variants(file: &mut syn::File) -> usize {
+/// enums were renamed (the rename is pushed to `rewrites`, for code
+/// formatted apart).
+pub fn name_file_variants(
+    file: &mut syn::File,
+    rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
+) -> usize {
     use crate::normalize::media_types::FILE_PART_SCHEMA;
     let mut enums = 0;
     let mut file_taken = false;
@@ -365,6 +369,8 @@ pub fn name_file_variants(file: &mut syn::File) -> usize {
             }
         }
     }
-    Rename(if file_taken { "FilePart" } else { "File" }).visit_file_mut(file);
+    let name = if file_taken { "FilePart" } else { "File" };
+    Rename(name).visit_file_mut(file);
+    rewrites.push(Box::new(move |file| Rename(name).visit_file_mut(file)));
     enums
 }

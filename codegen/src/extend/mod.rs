@@ -56,6 +56,7 @@ pub fn extend(
     doc: &Value,
     file: &mut syn::File,
     settings: &Settings,
+    rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
 ) -> Result<Vec<Refinement>, Error> {
     let mut type_names = type_names(file);
     let mut new_types: Vec<syn::Item> = Vec::new();
@@ -138,7 +139,7 @@ pub fn extend(
     if !fragments.is_empty() {
         bodies::strip_fragments_from_docs(file, &fragments);
     }
-    let file_variants = bodies::name_file_variants(file);
+    let file_variants = bodies::name_file_variants(file, rewrites);
     let mut out = Vec::new();
     if bodies_done > 0 {
         out.push(Refinement {

@@ -17,8 +17,13 @@ use syn::visit_mut::VisitMut;
 
 use crate::normalize::typify_limits::{ENUM_VALUES, PLACEHOLDER};
 
-/// Put the spec's values back into `file`; returns how many variants.
-pub fn restore(file: &mut syn::File, doc: &Value) -> usize {
+/// Put the spec's values back into `file`; returns how many variants. The
+/// renames are pushed to `rewrites`, for code formatted apart.
+pub fn restore(
+    file: &mut syn::File,
+    doc: &Value,
+    rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
+) -> usize {
     let Some(Value::Object(map)) = doc.get(ENUM_VALUES) else {
         return 0;
     };
@@ -37,14 +42,19 @@ pub fn restore(file: &mut syn::File, doc: &Value) -> usize {
     };
     renames.find_variants(&mut file.items);
     renames.visit_file_mut(file);
-    renames.variants
+    let variants = renames.variants;
+    if variants > 0 {
+        rewrites.push(Box::new(move |file| renames.clone().visit_file_mut(file)));
+    }
+    variants
 }
 
+#[derive(Clone)]
 struct Renames {
     /// placeholder -> (wire value, variant name).
     values: HashMap<String, (String, String)>,
     /// typify's variant name -> the made one.
-    idents: HashMap<String, syn::Ident>,
+    idents: HashMap<String, String>,
     variants: usize,
 }
 
@@ -63,8 +73,7 @@ impl Renames {
                         };
                         v.attrs.retain(|a| !a.path().is_ident("serde"));
                         v.attrs.push(syn::parse_quote!(#[serde(rename = #value)]));
-                        self.idents
-                            .insert(v.ident.to_string(), quote::format_ident!("{name}"));
+                        self.idents.insert(v.ident.to_string(), name.clone());
                         self.variants += 1;
                     }
                 }
@@ -82,7 +91,7 @@ impl Renames {
 impl VisitMut for Renames {
     fn visit_ident_mut(&mut self, ident: &mut syn::Ident) {
         if let Some(new) = self.idents.get(&ident.to_string()) {
-            *ident = syn::Ident::new(&new.to_string(), ident.span());
+            *ident = syn::Ident::new(new, ident.span());
         }
     }
 
@@ -140,7 +149,9 @@ mod tests {
             "x-codegen-value-1": ["-created", "MinusCreated"],
             "x-codegen-value-2": ["+created", "PlusCreated"],
         }});
-        assert_eq!(super::restore(&mut file, &doc), 2);
+        let mut rewrites = Vec::new();
+        assert_eq!(super::restore(&mut file, &doc, &mut rewrites), 2);
+        assert_eq!(rewrites.len(), 1, "the renames, for the type builders");
         let code = file.to_token_stream().to_string();
         assert!(!code.contains("x-codegen-value"), "{code}");
         assert!(!code.contains("XCodegenValue"), "{code}");

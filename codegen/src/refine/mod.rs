@@ -65,9 +65,15 @@ const STEPS: [Step; 5] = [
     ),
 ];
 
-/// Run every step on the generated file (`doc`: the normalized document).
-pub fn refine(file: &mut syn::File, doc: &serde_json::Value) -> Vec<Refinement> {
-    let restored = enum_values::restore(file, doc);
+/// Run every step on the generated file (`doc`: the normalized document);
+/// renames made across the file are also pushed to `rewrites` (for the
+/// type builders, formatted apart: [`crate::generate::type_builders`]).
+pub fn refine(
+    file: &mut syn::File,
+    doc: &serde_json::Value,
+    rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
+) -> Vec<Refinement> {
+    let restored = enum_values::restore(file, doc, rewrites);
     let mut done: Vec<Refinement> = Vec::new();
     if restored > 0 {
         done.push(Refinement {

@@ -25,6 +25,8 @@ use syn::visit_mut::VisitMut;
 
 use crate::Error;
 
+pub mod type_builders;
+
 /// What the generated code needs from the crate around it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {
@@ -57,6 +59,10 @@ pub struct Generated {
     pub refinements: Vec<crate::refine::Refinement>,
     /// The public API, read by the `connect` stage (`None` without it).
     pub surface: Option<crate::surface::Surface>,
+    /// The code formatted already (no header), when `types::builder` was
+    /// formatted on the other thread (`file` then has the module empty):
+    /// this one formats the rest while that one finishes.
+    pub formatted: Option<String>,
 }
 
 /// Run progenitor on `api` (`doc` in its JSON form, from the file `file`),
@@ -70,6 +76,53 @@ pub fn generate(
     connect: Option<&crate::connect::Settings>,
     extend: &crate::extend::Settings,
 ) -> Result<Generated, Error> {
+    // Operations generated alone (no `connect`) are small: one thread.
+    if connect.is_none() {
+        return generate_on(api, doc, file, connect, extend, None).map(|(generated, _)| generated);
+    }
+    std::thread::scope(|scope| {
+        let (send, rewrites) = std::sync::mpsc::channel();
+        let worker = type_builders::Worker {
+            tokens: Box::new(move || {
+                let mut generator = Generator::new(&settings(true).ok()?);
+                without_panic_output(|| generator.generate_tokens(api))
+                    .ok()?
+                    .ok()
+            }),
+            rewrites,
+        };
+        let builders = scope.spawn(|| crate::timings::measured(|| worker.run()));
+        let generated = generate_on(api, doc, file, connect, extend, Some(send));
+        let rest = match &generated {
+            Ok((generated, Some(_))) => Some(crate::timings::stage("format-rest", || {
+                crate::format::unparse(&generated.file)
+            })),
+            _ => None,
+        };
+        let (text, took) = builders
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        crate::timings::record("type-builders", took);
+        let (mut generated, split) = generated?;
+        match (split, text, rest) {
+            (Some(_), Some(text), Some(rest)) => {
+                let code = type_builders::splice(&rest, &text).ok_or_else(|| {
+                    Error::Format("the code has no empty `types::builder` for the builders".into())
+                })?;
+                generated.formatted = Some(code);
+            }
+            (Some((body, rewrites)), _, _) => {
+                type_builders::restore(&mut generated.file, body, &rewrites)
+                    .map_err(|e| Error::Format(e.to_string()))?
+            }
+            (None, _, _) => {}
+        }
+        Ok(generated)
+    })
+}
+
+/// progenitor's settings (made on each thread: the inner type is tokens).
+fn settings(connect: bool) -> Result<GenerationSettings, Error> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -80,7 +133,7 @@ pub fn generate(
             "crate::runtime::FilePart",
             std::iter::empty(),
         );
-    if connect.is_some() {
+    if connect {
         // `connect` writes the `ClientHooks` impl; progenitor must not.
         let inner: syn::Type =
             syn::parse_str(crate::connect::STATE_TYPE).map_err(|e| Error::Format(e.to_string()))?;
@@ -88,6 +141,27 @@ pub fn generate(
             .with_inner_type(quote::quote!(#inner))
             .with_hooks(HooksMode::Expected);
     }
+    Ok(settings)
+}
+
+/// The builders taken out of the code, and the renames they are owed.
+type Split = (
+    proc_macro2::TokenStream,
+    std::sync::Arc<Vec<type_builders::Rewrite>>,
+);
+
+/// [`generate`] on this thread; with `builders`, `types::builder` is left
+/// empty for the other thread, the renames are sent to it, and the
+/// builders' tokens are returned (to parse here if that thread fails).
+fn generate_on(
+    api: &OpenAPI,
+    doc: &serde_json::Value,
+    file: &str,
+    connect: Option<&crate::connect::Settings>,
+    extend: &crate::extend::Settings,
+    builders: Option<std::sync::mpsc::Sender<std::sync::Arc<Vec<type_builders::Rewrite>>>>,
+) -> Result<(Generated, Option<Split>), Error> {
+    let settings = settings(connect.is_some())?;
     let mut generator = Generator::new(&settings);
 
     let result = crate::timings::stage("progenitor", || {
@@ -110,29 +184,9 @@ pub fn generate(
         }
     };
 
-    let mut file: syn::File = crate::timings::stage("syn-parse", || syn::parse2(tokens))
-        .map_err(|e| Error::Format(e.to_string()))?;
-    crate::timings::stage("non-exhaustive", || {
-        MarkNonExhaustive.visit_file_mut(&mut file)
-    });
-    let mut refinements = crate::timings::stage("refine", || crate::refine::refine(&mut file, doc));
-    refinements.extend(
-        crate::timings::stage("extend", || crate::extend::extend(doc, &mut file, extend)).map_err(
-            |e| match e {
-                Error::Generate { message, .. } => Error::Generate {
-                    file: file_name.to_owned(),
-                    message,
-                },
-                e => e,
-            },
-        )?,
-    );
-    let surface = connect.map(|settings| {
-        crate::timings::stage("connect", || {
-            crate::connect::connect(api, &mut file, settings)
-        })
-    });
-
+    // What the code needs from progenitor's type space, read before the
+    // generator (its whole type space) is dropped: the `syn` tree is the
+    // peak of memory, and every page the process touches first costs time.
     let type_space = generator.get_type_space();
     let needs = Needs {
         chrono: type_space.uses_chrono(),
@@ -142,14 +196,57 @@ pub fn generate(
         futures: generator.uses_futures(),
         websockets: generator.uses_websockets(),
     };
-    Ok(Generated {
+    let types = type_space.iter_types().count();
+    drop(generator);
+    let (tokens, type_builders) = match &builders {
+        Some(_) => type_builders::without_type_builders(tokens),
+        None => (tokens, None),
+    };
+    let mut file: syn::File = crate::timings::stage("syn-parse", || syn::parse2(tokens))
+        .map_err(|e| Error::Format(e.to_string()))?;
+    crate::timings::stage("non-exhaustive", || {
+        MarkNonExhaustive.visit_file_mut(&mut file)
+    });
+    let mut rewrites = Vec::new();
+    let mut refinements = crate::timings::stage("refine", || {
+        crate::refine::refine(&mut file, doc, &mut rewrites)
+    });
+    refinements.extend(
+        crate::timings::stage("extend", || {
+            crate::extend::extend(doc, &mut file, extend, &mut rewrites)
+        })
+        .map_err(|e| match e {
+            Error::Generate { message, .. } => Error::Generate {
+                file: file_name.to_owned(),
+                message,
+            },
+            e => e,
+        })?,
+    );
+    // Nothing after this renames across the file: the builders can be
+    // formatted while `connect` runs.
+    let rewrites = std::sync::Arc::new(rewrites);
+    if let Some(send) = builders {
+        // A closed channel: the other thread gave up; `generate` then
+        // parses the builders here.
+        let _ = send.send(rewrites.clone());
+    }
+    let surface = connect.map(|settings| {
+        crate::timings::stage("connect", || {
+            crate::connect::connect(api, &mut file, settings)
+        })
+    });
+
+    let generated = Generated {
         file,
         operations: count_operations(api),
-        types: type_space.iter_types().count(),
+        types,
         needs,
         refinements,
         surface,
-    })
+        formatted: None,
+    };
+    Ok((generated, type_builders.map(|body| (body, rewrites))))
 }
 
 /// Operations in the document (path items given as references excluded).
