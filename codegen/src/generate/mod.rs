@@ -69,6 +69,8 @@ pub struct Generated {
 /// turning any panic into an error; then the `refine` and `extend` stages,
 /// and with `connect`, the `connect` stage (the client on the runtime; left
 /// out when operations are generated alone to find one progenitor fails on).
+/// With `connect`, on a machine with two cores or more, `types::builder` is
+/// parsed and formatted on the other core ([`type_builders`]).
 pub fn generate(
     api: &OpenAPI,
     doc: &serde_json::Value,
@@ -76,8 +78,10 @@ pub fn generate(
     connect: Option<&crate::connect::Settings>,
     extend: &crate::extend::Settings,
 ) -> Result<Generated, Error> {
-    // Operations generated alone (no `connect`) are small: one thread.
-    if connect.is_none() {
+    // Operations generated alone (no `connect`) are small: one thread. On
+    // one core, the second run of progenitor would only cost time.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if connect.is_none() || cores < 2 {
         return generate_on(api, doc, file, connect, extend, None).map(|(generated, _)| generated);
     }
     std::thread::scope(|scope| {
@@ -104,18 +108,16 @@ pub fn generate(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         crate::timings::record("type-builders", took);
         let (mut generated, split) = generated?;
-        match (split, text, rest) {
-            (Some(_), Some(text), Some(rest)) => {
-                let code = type_builders::splice(&rest, &text).ok_or_else(|| {
-                    Error::Format("the code has no empty `types::builder` for the builders".into())
-                })?;
-                generated.formatted = Some(code);
+        if let Some((body, rewrites)) = split {
+            match text
+                .zip(rest)
+                .and_then(|(text, rest)| type_builders::splice(&rest, &text))
+            {
+                Some(code) => generated.formatted = Some(code),
+                // The other thread could not: the builders are parsed here.
+                None => type_builders::restore(&mut generated.file, body, &rewrites)
+                    .map_err(|e| Error::Format(e.to_string()))?,
             }
-            (Some((body, rewrites)), _, _) => {
-                type_builders::restore(&mut generated.file, body, &rewrites)
-                    .map_err(|e| Error::Format(e.to_string()))?
-            }
-            (None, _, _) => {}
         }
         Ok(generated)
     })
