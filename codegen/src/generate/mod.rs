@@ -147,10 +147,7 @@ fn settings(connect: bool) -> Result<GenerationSettings, Error> {
 }
 
 /// The builders taken out of the code, and the renames they are owed.
-type Split = (
-    proc_macro2::TokenStream,
-    std::sync::Arc<Vec<type_builders::Rewrite>>,
-);
+type Split = (proc_macro2::TokenStream, type_builders::Rewrites);
 
 /// [`generate`] on this thread; with `builders`, `types::builder` is left
 /// empty for the other thread, the renames are sent to it, and the
@@ -161,7 +158,7 @@ fn generate_on(
     file: &str,
     connect: Option<&crate::connect::Settings>,
     extend: &crate::extend::Settings,
-    builders: Option<std::sync::mpsc::Sender<std::sync::Arc<Vec<type_builders::Rewrite>>>>,
+    builders: Option<std::sync::mpsc::Sender<type_builders::Rewrites>>,
 ) -> Result<(Generated, Option<Split>), Error> {
     let settings = settings(connect.is_some())?;
     let mut generator = Generator::new(&settings);

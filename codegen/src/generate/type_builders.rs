@@ -24,6 +24,9 @@ use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 /// too, in the order it was made.
 pub type Rewrite = Box<dyn Fn(&mut syn::File) + Send + Sync>;
 
+/// The renames of one generation, shared by both threads.
+pub type Rewrites = std::sync::Arc<Vec<Rewrite>>;
+
 /// Where the module's items start in the formatted text: two levels deep.
 const OPEN: &str = "pub mod types {\n    pub mod builder {\n";
 const CLOSE: &str = "    }\n}\n";
@@ -49,22 +52,26 @@ fn module_body(trees: &[TokenTree], name: &str) -> Option<usize> {
 /// (`None`, and `tokens` unchanged, when there is none).
 pub fn without_type_builders(tokens: TokenStream) -> (TokenStream, Option<TokenStream>) {
     let mut top: Vec<TokenTree> = tokens.into_iter().collect();
-    let Some(t) = module_body(&top, "types") else {
-        return (top.into_iter().collect(), None);
-    };
+    let body = take_type_builders(&mut top);
+    (top.into_iter().collect(), body)
+}
+
+/// Take the body of `types::builder` out of the top-level `trees`, leaving
+/// the module empty (`None`, and `trees` unchanged: no such module, or an
+/// empty one).
+fn take_type_builders(top: &mut [TokenTree]) -> Option<TokenStream> {
+    let t = module_body(top, "types")?;
     let TokenTree::Group(types) = &top[t] else {
-        return (top.into_iter().collect(), None);
+        return None;
     };
     let mut inner: Vec<TokenTree> = types.stream().into_iter().collect();
-    let Some(b) = module_body(&inner, "builder") else {
-        return (top.into_iter().collect(), None);
-    };
+    let b = module_body(&inner, "builder")?;
     let TokenTree::Group(builders) = &inner[b] else {
-        return (top.into_iter().collect(), None);
+        return None;
     };
     let body = builders.stream();
     if body.is_empty() {
-        return (top.into_iter().collect(), None);
+        return None;
     }
     let mut empty = Group::new(Delimiter::Brace, TokenStream::new());
     empty.set_span(builders.span());
@@ -72,7 +79,7 @@ pub fn without_type_builders(tokens: TokenStream) -> (TokenStream, Option<TokenS
     let mut emptied = Group::new(Delimiter::Brace, inner.into_iter().collect());
     emptied.set_span(types.span());
     top[t] = TokenTree::Group(emptied);
-    (top.into_iter().collect(), Some(body))
+    Some(body)
 }
 
 /// `body` parsed, in a file of its own (`mod types { mod builder { .. } }`,
@@ -127,15 +134,17 @@ pub struct Worker<'a> {
     /// progenitor's tokens, made on the worker's own thread.
     pub tokens: Box<dyn FnOnce() -> Option<TokenStream> + Send + 'a>,
     /// The renames of this thread, once made (a closed channel: give up).
-    pub rewrites: Receiver<std::sync::Arc<Vec<Rewrite>>>,
+    pub rewrites: Receiver<Rewrites>,
 }
 
 impl Worker<'_> {
     /// The builders' items, formatted as prettyplease formats them inside
     /// `types::builder` (`None`: no builders, or the generation failed).
     pub fn run(self) -> Option<String> {
-        let (_, body) = without_type_builders((self.tokens)()?);
-        let body = body?;
+        // Only the body is wanted here: the rest of these tokens is dropped.
+        let mut top: Vec<TokenTree> = (self.tokens)()?.into_iter().collect();
+        let body = take_type_builders(&mut top)?;
+        drop(top);
         let mut file = builders_file(body).ok()?;
         for rewrite in self.rewrites.recv().ok()?.iter() {
             rewrite(&mut file);
@@ -274,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_closed_channel_gives_up() {
-        let (tx, rx) = std::sync::mpsc::channel::<std::sync::Arc<Vec<Rewrite>>>();
+        let (tx, rx) = std::sync::mpsc::channel::<Rewrites>();
         drop(tx);
         let worker = Worker {
             tokens: Box::new(|| Some(code())),
