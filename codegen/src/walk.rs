@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::load::{join_index, join_key};
+use crate::load::join_key;
 
 /// The HTTP methods a path item may hold.
 pub const METHODS: [&str; 8] = [
@@ -119,28 +119,32 @@ fn child_at(key: &str, at: At) -> At {
 /// Every `$ref` where OpenAPI allows one (not inside data: see
 /// [`is_data`]), with the path of the object holding it.
 pub fn references(root: &Value) -> Vec<(String, String)> {
-    fn walk(v: &Value, path: &str, at: At, out: &mut Vec<(String, String)>) {
+    fn walk(v: &Value, path: &mut String, at: At, out: &mut Vec<(String, String)>) {
         match v {
             Value::Object(map) => {
                 if let Some(Value::String(r)) = map.get("$ref") {
-                    out.push((path.to_owned(), r.clone()));
+                    out.push((path.clone(), r.clone()));
                 }
                 for (k, child) in map {
                     if !is_data(k, child, at) {
-                        walk(child, &join_key(path, k), child_at(k, at), out);
+                        let len = push_key(path, k);
+                        walk(child, path, child_at(k, at), out);
+                        path.truncate(len);
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    walk(child, &join_index(path, i), At::Anywhere, out);
+                    let len = push_index(path, i);
+                    walk(child, path, At::Anywhere, out);
+                    path.truncate(len);
                 }
             }
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(root, "", At::Anywhere, &mut out);
+    walk(root, &mut String::new(), At::Anywhere, &mut out);
     out
 }
 
@@ -186,20 +190,80 @@ pub fn deref<'a>(root: &'a Value, mut v: &'a Value) -> &'a Value {
 
 /// Calls `f(path, value)` for every node, parents before children.
 pub fn visit<'a>(v: &'a Value, path: &str, f: &mut dyn FnMut(&str, &'a Value)) {
-    f(path, v);
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
-                visit(child, &join_key(path, k), f);
+    fn go<'a>(v: &'a Value, path: &mut String, f: &mut dyn FnMut(&str, &'a Value)) {
+        f(path, v);
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let len = push_key(path, k);
+                    go(child, path, f);
+                    path.truncate(len);
+                }
             }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                visit(child, &join_index(path, i), f);
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = push_index(path, i);
+                    go(child, path, f);
+                    path.truncate(len);
+                }
             }
+            _ => {}
         }
-        _ => {}
     }
+    go(v, &mut path.to_owned(), f);
+}
+
+/// What the value under a key holds, for the schema walkers.
+enum Holds {
+    /// Not schemas, and nothing that holds any (data, or other keywords).
+    Nothing,
+    /// Outside schemas: may hold schemas further down.
+    Outside,
+    /// A schema.
+    Schema,
+    /// A map of schemas (`properties`, `components.schemas`).
+    SchemaMap,
+    /// A list of schemas (`allOf`, `anyOf`, `oneOf`, `prefixItems`, `items`).
+    SchemaList,
+}
+
+/// What `key` holds outside schemas (`parent`: the path of its object).
+fn outside_holds(parent: &str, key: &str) -> Holds {
+    match key {
+        "example" | "examples" => Holds::Nothing,
+        "schema" => Holds::Schema,
+        "schemas" if parent == "components" => Holds::SchemaMap,
+        _ => Holds::Outside,
+    }
+}
+
+/// What `key` (holding `value`) holds inside a schema.
+fn inside_holds(key: &str, value: &Value) -> Holds {
+    match key {
+        "items" | "not" | "additionalProperties" if value.is_object() => Holds::Schema,
+        "properties" | "patternProperties" => Holds::SchemaMap,
+        "allOf" | "anyOf" | "oneOf" | "prefixItems" | "items" => Holds::SchemaList,
+        _ => Holds::Nothing,
+    }
+}
+
+/// A dotted path (`paths./x.get.parameters[0]`) kept in one buffer as a
+/// walk goes down: a segment is pushed before a child and cut after it, so
+/// no node costs an allocation. `push_*` return the length to cut back to.
+fn push_key(path: &mut String, key: &str) -> usize {
+    let len = path.len();
+    if len > 0 {
+        path.push('.');
+    }
+    path.push_str(key);
+    len
+}
+
+fn push_index(path: &mut String, index: usize) -> usize {
+    use std::fmt::Write as _;
+    let len = path.len();
+    let _ = write!(path, "[{index}]");
+    len
 }
 
 /// Calls `f(path, schema)` for every schema object in the document,
@@ -209,58 +273,115 @@ pub fn visit<'a>(v: &'a Value, path: &str, f: &mut dyn FnMut(&str, &'a Value)) {
 /// `patternProperties.*`, `allOf/anyOf/oneOf/prefixItems[*]`. Examples are
 /// data and are not entered.
 pub fn schemas_mut(root: &mut Value, f: &mut dyn FnMut(&str, &mut Value)) {
-    fn outside(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    type F<'f> = dyn FnMut(&str, &mut Value) + 'f;
+    fn held(holds: Holds, v: &mut Value, path: &mut String, f: &mut F<'_>) {
+        match (holds, v) {
+            (Holds::Nothing, _) => {}
+            (Holds::Outside, v) => outside(v, path, f),
+            (Holds::Schema, v) => inside(v, path, f),
+            (Holds::SchemaMap, Value::Object(map)) => {
+                for (name, s) in map.iter_mut() {
+                    let len = push_key(path, name);
+                    inside(s, path, f);
+                    path.truncate(len);
+                }
+            }
+            (Holds::SchemaList, Value::Array(items)) => {
+                for (i, s) in items.iter_mut().enumerate() {
+                    let len = push_index(path, i);
+                    inside(s, path, f);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn outside(v: &mut Value, path: &mut String, f: &mut F<'_>) {
         if let Value::Object(map) = v {
             for (k, child) in map.iter_mut() {
-                let p = join_key(path, k);
-                match k.as_str() {
-                    "example" | "examples" => {}
-                    "schema" => inside(child, &p, f),
-                    "schemas" if path == "components" => {
-                        if let Value::Object(schemas) = child {
-                            for (name, s) in schemas.iter_mut() {
-                                inside(s, &join_key(&p, name), f);
-                            }
-                        }
-                    }
-                    _ => outside(child, &p, f),
-                }
+                let holds = outside_holds(path, k);
+                let len = push_key(path, k);
+                held(holds, child, path, f);
+                path.truncate(len);
             }
         } else if let Value::Array(items) = v {
             for (i, child) in items.iter_mut().enumerate() {
-                outside(child, &join_index(path, i), f);
+                let len = push_index(path, i);
+                outside(child, path, f);
+                path.truncate(len);
             }
         }
     }
-    fn inside(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Value)) {
+    fn inside(v: &mut Value, path: &mut String, f: &mut F<'_>) {
         if let Value::Object(map) = v {
             for (k, child) in map.iter_mut() {
-                let p = join_key(path, k);
-                match k.as_str() {
-                    "items" | "not" | "additionalProperties" if child.is_object() => {
-                        inside(child, &p, f)
-                    }
-                    "properties" | "patternProperties" => {
-                        if let Value::Object(props) = child {
-                            for (name, s) in props.iter_mut() {
-                                inside(s, &join_key(&p, name), f);
-                            }
-                        }
-                    }
-                    "allOf" | "anyOf" | "oneOf" | "prefixItems" | "items" => {
-                        if let Value::Array(items) = child {
-                            for (i, s) in items.iter_mut().enumerate() {
-                                inside(s, &join_index(&p, i), f);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                let holds = inside_holds(k, child);
+                let len = push_key(path, k);
+                held(holds, child, path, f);
+                path.truncate(len);
             }
         }
         f(path, v);
     }
-    outside(root, "", f);
+    outside(root, &mut String::new(), f);
+}
+
+/// [`schemas_mut`] without changing anything: the same schemas, in the same
+/// order. A step that must read the whole document while it decides (to
+/// follow a `$ref`) plans its rewrites here, then makes them with
+/// `schemas_mut`, rather than copying the document to read from.
+pub fn schemas<'a>(root: &'a Value, f: &mut dyn FnMut(&str, &'a Value)) {
+    type F<'a, 'f> = dyn FnMut(&str, &'a Value) + 'f;
+    fn held<'a>(holds: Holds, v: &'a Value, path: &mut String, f: &mut F<'a, '_>) {
+        match (holds, v) {
+            (Holds::Nothing, _) => {}
+            (Holds::Outside, v) => outside(v, path, f),
+            (Holds::Schema, v) => inside(v, path, f),
+            (Holds::SchemaMap, Value::Object(map)) => {
+                for (name, s) in map {
+                    let len = push_key(path, name);
+                    inside(s, path, f);
+                    path.truncate(len);
+                }
+            }
+            (Holds::SchemaList, Value::Array(items)) => {
+                for (i, s) in items.iter().enumerate() {
+                    let len = push_index(path, i);
+                    inside(s, path, f);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn outside<'a>(v: &'a Value, path: &mut String, f: &mut F<'a, '_>) {
+        if let Value::Object(map) = v {
+            for (k, child) in map {
+                let holds = outside_holds(path, k);
+                let len = push_key(path, k);
+                held(holds, child, path, f);
+                path.truncate(len);
+            }
+        } else if let Value::Array(items) = v {
+            for (i, child) in items.iter().enumerate() {
+                let len = push_index(path, i);
+                outside(child, path, f);
+                path.truncate(len);
+            }
+        }
+    }
+    fn inside<'a>(v: &'a Value, path: &mut String, f: &mut F<'a, '_>) {
+        if let Value::Object(map) = v {
+            for (k, child) in map {
+                let holds = inside_holds(k, child);
+                let len = push_key(path, k);
+                held(holds, child, path, f);
+                path.truncate(len);
+            }
+        }
+        f(path, v);
+    }
+    outside(root, &mut String::new(), f);
 }
 
 #[cfg(test)]
@@ -313,6 +434,9 @@ mod tests {
         });
         let mut seen = Vec::new();
         schemas_mut(&mut doc, &mut |p, _| seen.push(p.to_owned()));
+        let mut read = Vec::new();
+        schemas(&doc, &mut |p, _| read.push(p.to_owned()));
+        assert_eq!(read, seen, "the reading walk finds the same schemas");
         assert_eq!(
             seen,
             [

@@ -466,11 +466,13 @@ fn integer_range(n: &mut Normalized) {
 
 /// `path-parameter-names`: rename a lone mismatched path parameter.
 fn path_parameter_names(n: &mut Normalized, doc: &Document) {
-    // One snapshot to read from: each rewrite touches only its operation.
-    let root = n.value.clone();
-    for op in walk::operations(&n.value) {
+    // Planned on the document as it is (operations of one path share its
+    // parameters), then written: no copy of the document to read from.
+    let root = &n.value;
+    let mut edits = Vec::new();
+    for op in walk::operations(root) {
         let vars = template_variables(&op.path);
-        let Some(o) = walk::operation(&root, &op) else {
+        let Some(o) = walk::operation(root, &op) else {
             continue;
         };
         let item = &root["paths"][&op.path];
@@ -483,7 +485,7 @@ fn path_parameter_names(n: &mut Normalized, doc: &Document) {
                 .flatten()
                 .enumerate()
             {
-                let p = walk::deref(&root, p);
+                let p = walk::deref(root, p);
                 if p.get("in").and_then(Value::as_str) == Some("path")
                     && let Some(name) = p.get("name").and_then(Value::as_str)
                 {
@@ -501,50 +503,29 @@ fn path_parameter_names(n: &mut Normalized, doc: &Document) {
         match (missing.as_slice(), extra.as_slice()) {
             ([], []) => {}
             ([var], [(name, on_op, i)]) => {
-                let container = if *on_op {
-                    walk::operation_mut(&mut n.value, &op).and_then(|o| o.get_mut("parameters"))
-                } else {
-                    n.value["paths"]
-                        .get_mut(&op.path)
-                        .and_then(|it| it.get_mut("parameters"))
-                };
-                if let Some(slot) = container.and_then(|ps| ps.get_mut(*i)) {
-                    // Inline a referenced parameter before renaming our copy.
-                    let mut param = walk::deref(&root, slot).clone();
+                let container = if *on_op { o } else { item };
+                let index = container.get("parameters").and_then(|ps| ps.get(*i));
+                // Inline a referenced parameter before renaming our copy.
+                let mut param = index.map_or(Value::Null, |p| walk::deref(root, p).clone());
+                if !param.is_null() {
                     param["name"] = json!(var);
-                    *slot = param;
                 }
-                n.change(
-                    "path-parameter-names",
-                    format!(
-                        "{}: parameter `{name}` renamed to `{var}` to match the path template",
-                        op_name(&op)
-                    ),
+                let change = format!(
+                    "{}: parameter `{name}` renamed to `{var}` to match the path template",
+                    op_name(&op)
                 );
+                edits.push((op, PathParamEdit::Rename(*on_op, *i, param, change)));
             }
             // Variables with no parameter at all (the spec forgot them): a
             // path segment is a string, so declare each as a required string.
             (missing, []) => {
-                if let Some(o) = walk::operation_mut(&mut n.value, &op) {
-                    let params = o
-                        .as_object_mut()
-                        .map(|m| m.entry("parameters").or_insert_with(|| json!([])));
-                    if let Some(Value::Array(params)) = params {
-                        for var in missing {
-                            params.push(json!({"name": var, "in": "path", "required": true, "schema": {"type": "string"}}));
-                        }
-                    }
-                }
-                let names = missing
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                n.change("path-parameter-names", format!("{}: declared path parameter(s) {names} (string), used by the path template but not declared", op_name(&op)));
+                let missing: Vec<String> = missing.iter().map(|v| (*v).clone()).collect();
+                edits.push((op, PathParamEdit::Declare(missing)));
             }
             (missing, extra) => {
+                let mut problems = Vec::new();
                 for var in missing {
-                    n.problems.push(
+                    problems.push(
                         doc.diagnostic(&join_key(&op.at, "parameters"), format!("the path template uses `{{{var}}}` but no path parameter is named `{var}`"))
                             .operation(op_name(&op))
                             .hint(format!("add a parameter `{{name: {var}, in: path, required: true, schema: {{type: string}}}}`")),
@@ -556,7 +537,7 @@ fn path_parameter_names(n: &mut Normalized, doc: &Document) {
                     } else {
                         join_key("paths", &op.path)
                     };
-                    n.problems.push(
+                    problems.push(
                         doc.diagnostic(
                             &join_index(&join_key(&base, "parameters"), *i),
                             format!(
@@ -570,9 +551,56 @@ fn path_parameter_names(n: &mut Normalized, doc: &Document) {
                         )),
                     );
                 }
+                edits.push((op, PathParamEdit::Problems(problems)));
             }
         }
     }
+    for (op, edit) in edits {
+        match edit {
+            PathParamEdit::Rename(on_op, i, param, change) => {
+                let container = if on_op {
+                    walk::operation_mut(&mut n.value, &op).and_then(|o| o.get_mut("parameters"))
+                } else {
+                    n.value["paths"]
+                        .get_mut(&op.path)
+                        .and_then(|it| it.get_mut("parameters"))
+                };
+                if let Some(slot) = container.and_then(|ps| ps.get_mut(i)) {
+                    *slot = param;
+                }
+                n.change("path-parameter-names", change);
+            }
+            PathParamEdit::Declare(missing) => {
+                if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+                    let params = o
+                        .as_object_mut()
+                        .map(|m| m.entry("parameters").or_insert_with(|| json!([])));
+                    if let Some(Value::Array(params)) = params {
+                        for var in &missing {
+                            params.push(json!({"name": var, "in": "path", "required": true, "schema": {"type": "string"}}));
+                        }
+                    }
+                }
+                let names = missing
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                n.change("path-parameter-names", format!("{}: declared path parameter(s) {names} (string), used by the path template but not declared", op_name(&op)));
+            }
+            PathParamEdit::Problems(problems) => n.problems.extend(problems),
+        }
+    }
+}
+
+/// What [`path_parameter_names`] does to one operation.
+enum PathParamEdit {
+    /// Put this parameter (renamed) at `(on the operation, index)`.
+    Rename(bool, usize, Value, String),
+    /// Declare these path variables as string parameters.
+    Declare(Vec<String>),
+    /// Report these.
+    Problems(Vec<Diagnostic>),
 }
 
 /// The `{name}` variables of a path template, in order.
@@ -756,15 +784,17 @@ fn response_kind(root: &Value, response: &Value) -> String {
 fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
     let allowed = config.lossy.collapse_types;
     let hint = "set `lossy.collapse_types = true` in codegen.toml to keep one type (the JSON one, or the first)";
-    // One snapshot to read from: each rewrite touches only its operation.
-    let root = n.value.clone();
-    for op in walk::operations(&n.value) {
-        let Some(o) = walk::operation(&root, &op) else {
+    // Planned on the document as it is, then written: no copy of the
+    // document to read from.
+    let root = &n.value;
+    let mut edits: Vec<(OpAt, CollapseEdit)> = Vec::new();
+    for op in walk::operations(root) {
+        let Some(o) = walk::operation(root, &op) else {
             continue;
         };
 
         // Request body: several media types.
-        if let Some(body) = o.get("requestBody").map(|b| walk::deref(&root, b))
+        if let Some(body) = o.get("requestBody").map(|b| walk::deref(root, b))
             && let Some(Value::Object(content)) = body.get("content")
             && content.len() > 1
         {
@@ -787,15 +817,12 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect();
                     body["content"] = Value::Object(kept);
-                    if let Some(o) = walk::operation_mut(&mut n.value, &op) {
-                        o["requestBody"] = body;
-                    }
-                    n.change(
-                        "collapse",
-                        format!("{}: request body {types} -> {keep}", op_name(&op)),
-                    );
+                    let change = format!("{}: request body {types} -> {keep}", op_name(&op));
+                    edits.push((op.clone(), CollapseEdit::Body(body, change)));
                 }
-                _ => n.problems.push(
+                _ => edits.push((
+                    op.clone(),
+                    CollapseEdit::Problem(
                     doc.diagnostic(
                         &join_key(&op.at, "requestBody.content"),
                         format!(
@@ -804,7 +831,8 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                     )
                     .operation(op_name(&op))
                     .hint(hint),
-                ),
+                    ),
+                )),
             }
         }
 
@@ -830,7 +858,7 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                     let kind = if code == "101" {
                         "upgrade".to_owned()
                     } else {
-                        response_kind(&root, r)
+                        response_kind(root, r)
                     };
                     (code, kind)
                 })
@@ -856,6 +884,37 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                 .map(|(c, _)| (*c).clone())
                 .collect();
             if allowed {
+                let change = format!(
+                    "{}: {class} responses {} dropped (other body types); they arrive as undocumented responses",
+                    op_name(&op),
+                    dropped.join(", ")
+                );
+                edits.push((op.clone(), CollapseEdit::Drop(dropped, change)));
+            } else if op.id.is_some() && !members.iter().any(|(code, _)| *code == "default") {
+                let members: Vec<responses::Member> = members
+                    .iter()
+                    .map(|(code, kind)| ((*code).clone(), kind.clone()))
+                    .collect();
+                let several = responses::several(root, &op, class, &members, &keep);
+                edits.push((op.clone(), CollapseEdit::Several(several)));
+            } else {
+                edits.push((op.clone(), CollapseEdit::Problem(
+                    doc.diagnostic(&join_key(&op.at, "responses"), format!("{class} responses have {} different body types ({}); the generator takes one", kinds.len(), members.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")))
+                        .operation(op_name(&op))
+                        .hint(hint),
+                )));
+            }
+        }
+    }
+    for (op, edit) in edits {
+        match edit {
+            CollapseEdit::Body(body, change) => {
+                if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+                    o["requestBody"] = body;
+                }
+                n.change("collapse", change);
+            }
+            CollapseEdit::Drop(dropped, change) => {
                 if let Some(Value::Object(rs)) =
                     walk::operation_mut(&mut n.value, &op).and_then(|o| o.get_mut("responses"))
                 {
@@ -863,40 +922,49 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                         rs.shift_remove(code);
                     }
                 }
-                n.change("collapse", format!("{}: {class} responses {} dropped (other body types); they arrive as undocumented responses", op_name(&op), dropped.join(", ")));
-            } else if op.id.is_some() && !members.iter().any(|(code, _)| *code == "default") {
-                let members: Vec<responses::Member> = members
-                    .iter()
-                    .map(|(code, kind)| ((*code).clone(), kind.clone()))
-                    .collect();
-                responses::several(n, &root, &op, class, &members, &keep);
-            } else {
-                n.problems.push(
-                    doc.diagnostic(&join_key(&op.at, "responses"), format!("{class} responses have {} different body types ({}); the generator takes one", kinds.len(), members.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", ")))
-                        .operation(op_name(&op))
-                        .hint(hint),
-                );
+                n.change("collapse", change);
             }
+            CollapseEdit::Several(several) => several.apply(n, &op),
+            CollapseEdit::Problem(problem) => n.problems.push(problem),
         }
     }
 }
 
+/// What [`collapse`] does to one operation (in the order planned).
+enum CollapseEdit {
+    /// Send this request body (one media type), with the change to report.
+    Body(Value, String),
+    /// Remove these responses (`lossy.collapse_types`).
+    Drop(Vec<String>, String),
+    /// Mark a class of responses as several (see [`responses::several`]).
+    Several(responses::Several),
+    /// Report this.
+    Problem(Diagnostic),
+}
+
 /// `defaults`: defaults that typify would reject.
 fn defaults(n: &mut Normalized) {
-    let root = n.value.clone();
-    let mut bad = 0;
-    walk::schemas_mut(&mut n.value, &mut |_, schema| {
-        let Some(default) = schema.get("default") else {
-            return;
-        };
-        if let Some(reason) = default_problem(&root, schema, default)
-            && let Value::Object(s) = schema
+    // Planned on the document as it is, then written (no copy to read from).
+    let mut misfits = std::collections::HashMap::new();
+    walk::schemas(&n.value, &mut |path, schema| {
+        if let Some(default) = schema.get("default")
+            && schema.is_object()
+            && let Some(reason) = default_problem(&n.value, schema, default)
         {
-            // Documented with the others (`server-defaults`), with the reason.
-            s.insert(server_defaults::MISFIT.into(), json!(reason));
-            bad += 1;
+            misfits.insert(path.to_owned(), reason);
         }
     });
+    let bad = misfits.len();
+    if bad > 0 {
+        walk::schemas_mut(&mut n.value, &mut |path, schema| {
+            if let Some(reason) = misfits.remove(path)
+                && let Value::Object(s) = schema
+            {
+                // Documented with the others (`server-defaults`), with the reason.
+                s.insert(server_defaults::MISFIT.into(), json!(reason));
+            }
+        });
+    }
     if bad > 0 {
         n.change(
             "defaults",

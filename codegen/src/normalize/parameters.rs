@@ -177,40 +177,56 @@ pub(super) fn rewrite(n: &mut Normalized) {
 /// of its operations a copy (an operation's parameter of the same name and
 /// location wins, as OpenAPI says) and keeps none itself.
 fn push_down_path_parameters(n: &mut Normalized) {
-    let root = n.value.clone();
-    let Some(Value::Object(paths)) = n.value.get_mut("paths") else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Some(Value::Array(shared)) = item.get("parameters").cloned() else {
+    // Planned on the document as it is (a `$ref` may lead anywhere), then
+    // written: no copy of the document to read from.
+    let root = &n.value;
+    // (path, [(method, its parameters with the path item's)])
+    type Plan<'a> = Vec<(String, Vec<(&'a str, Vec<Value>)>)>;
+    let mut plan: Plan<'_> = Vec::new();
+    for (path, item) in root
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(Value::Array(shared)) = item.get("parameters") else {
             continue;
         };
         if !shared
             .iter()
-            .any(|p| handed_over(&root, walk::deref(&root, p)))
+            .any(|p| handed_over(root, walk::deref(root, p)))
         {
             continue;
         }
-        let key = |p: &Value| param_key(&root, p);
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        item.shift_remove("parameters");
+        let key = |p: &Value| param_key(root, p);
+        let mut methods = Vec::new();
         for method in walk::METHODS {
-            let Some(Value::Object(o)) = item.get_mut(method) else {
+            let Some(Value::Object(o)) = item.get(method) else {
                 continue;
             };
-            let own = match o.get("parameters") {
-                Some(Value::Array(own)) => own.clone(),
-                _ => Vec::new(),
+            let own: &[Value] = match o.get("parameters") {
+                Some(Value::Array(own)) => own,
+                _ => &[],
             };
             let mut all: Vec<Value> = shared
                 .iter()
                 .filter(|p| !own.iter().any(|q| key(q) == key(p)))
                 .cloned()
                 .collect();
-            all.extend(own);
-            o.insert("parameters".into(), Value::Array(all));
+            all.extend(own.iter().cloned());
+            methods.push((method, all));
+        }
+        plan.push((path.clone(), methods));
+    }
+    for (path, methods) in plan {
+        let Some(Value::Object(item)) = n.value["paths"].get_mut(&path) else {
+            continue;
+        };
+        item.shift_remove("parameters");
+        for (method, all) in methods {
+            if let Some(Value::Object(o)) = item.get_mut(method) {
+                o.insert("parameters".into(), Value::Array(all));
+            }
         }
     }
 }

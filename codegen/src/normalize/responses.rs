@@ -22,16 +22,16 @@ pub const MARKER: &str = "x-codegen-responses";
 /// `upgrade` (101 Switching Protocols).
 pub(super) type Member = (String, String);
 
-/// Mark `class` (`success` or `error`) of `op` as having several body
-/// types; `keep` is the kind progenitor is given.
+/// How `class` (`success` or `error`) of `op` is marked as having several
+/// body types; `keep` is the kind progenitor is given. Planned on `root`
+/// (the document as the step found it), made by [`Several::apply`].
 pub(super) fn several(
-    n: &mut Normalized,
     root: &Value,
     op: &OpAt,
-    class: &str,
+    class: &'static str,
     members: &[Member],
     keep: &str,
-) {
+) -> Several {
     let id = op.id.clone().unwrap_or_default();
     let mut entries = Vec::new();
     let mut hoisted = Vec::new();
@@ -67,30 +67,52 @@ pub(super) fn several(
         }
         entries.push(json!({"status": status, "kind": kind_name, "schema": schema, "kept": kept}));
     }
-    for (name, schema) in hoisted {
-        n.value["components"]["schemas"][&name] = schema;
-    }
-    let dropped: Vec<&str> = members
+    let dropped = members
         .iter()
         .filter(|(_, k)| k != keep)
-        .map(|(s, _)| s.as_str())
+        .map(|(s, _)| s.clone())
         .collect();
-    if let Some(o) = walk::operation_mut(&mut n.value, op) {
-        if let Some(Value::Object(rs)) = o.get_mut("responses") {
-            for status in &dropped {
-                rs.shift_remove(*status);
-            }
-        }
-        o[MARKER][class] = Value::Array(entries);
-    }
     let statuses: Vec<&str> = members.iter().map(|(s, _)| s.as_str()).collect();
-    n.change(
-        "responses",
-        format!(
+    Several {
+        class,
+        entries,
+        hoisted,
+        dropped,
+        change: format!(
             "{id}: {class} responses {} have several body types; send() returns one enum over them",
             statuses.join(", ")
         ),
-    );
+    }
+}
+
+/// The edit [`several`] plans for one class of one operation.
+pub(super) struct Several {
+    class: &'static str,
+    /// The marker's entries, one per status.
+    entries: Vec<Value>,
+    /// Inline schemas of other statuses, made components.
+    hoisted: Vec<(String, Value)>,
+    /// Statuses not given to progenitor.
+    dropped: Vec<String>,
+    change: String,
+}
+
+impl Several {
+    /// Write the hoisted components, and the operation's responses and marker.
+    pub(super) fn apply(self, n: &mut Normalized, op: &OpAt) {
+        for (name, schema) in self.hoisted {
+            n.value["components"]["schemas"][&name] = schema;
+        }
+        if let Some(o) = walk::operation_mut(&mut n.value, op) {
+            if let Some(Value::Object(rs)) = o.get_mut("responses") {
+                for status in &self.dropped {
+                    rs.shift_remove(status);
+                }
+            }
+            o[MARKER][self.class] = Value::Array(self.entries);
+        }
+        n.change("responses", self.change);
+    }
 }
 
 /// progenitor counts a `default` response as a possible success: with a
@@ -100,20 +122,23 @@ pub(super) fn several(
 /// spec does not list already), which keeps its body for every error
 /// status. `kind` tells a response's body type.
 pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value) -> String) {
-    let root = n.value.clone();
-    for op in walk::operations(&root) {
+    // Planned on the document as it is, then written: each rewrite touches
+    // only its operation's responses, and no copy is made to read from.
+    let root = &n.value;
+    let mut plan = Vec::new();
+    for op in walk::operations(root) {
         let Some(Value::Object(responses)) =
-            walk::operation(&root, &op).and_then(|o| o.get("responses"))
+            walk::operation(root, &op).and_then(|o| o.get("responses"))
         else {
             continue;
         };
         let Some(default) = responses.get("default") else {
             continue;
         };
-        let default_kind = kind(&root, default);
+        let default_kind = kind(root, default);
         let differs = responses
             .iter()
-            .any(|(code, r)| code.starts_with('2') && kind(&root, r) != default_kind);
+            .any(|(code, r)| code.starts_with('2') && kind(root, r) != default_kind);
         if !differs || responses.contains_key("2XX") {
             continue;
         }
@@ -127,6 +152,9 @@ pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value
             new.entry(range.to_owned())
                 .or_insert_with(|| default.clone());
         }
+        plan.push((op, new));
+    }
+    for (op, new) in plan {
         if let Some(o) = walk::operation_mut(&mut n.value, &op) {
             o["responses"] = Value::Object(new);
         }

@@ -12,6 +12,8 @@
 //! followed; a member that is not a plain string (an object, an array, a
 //! number, a nested union) leaves the union alone.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::Normalized;
@@ -39,7 +41,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
 }
 
 fn pass(n: &mut Normalized) -> usize {
-    let root = n.value.clone();
+    let targets = member_targets(&n.value);
     let mut count = 0;
     walk::schemas_mut(&mut n.value, &mut |_, schema| {
         let Value::Object(s) = schema else { return };
@@ -47,7 +49,7 @@ fn pass(n: &mut Normalized) -> usize {
             let Some(Value::Array(members)) = s.get(key) else {
                 continue;
             };
-            let Some((values, open, nullable)) = union_of_strings(&root, members) else {
+            let Some((values, open, nullable)) = union_of_strings(&targets, members) else {
                 continue;
             };
             s.shift_remove(key);
@@ -64,28 +66,69 @@ fn pass(n: &mut Normalized) -> usize {
     count
 }
 
+/// Keywords that make a schema more than a plain string.
+const STRUCTURAL: [&str; 7] = [
+    "properties",
+    "items",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "additionalProperties",
+];
+
+/// What each `$ref` member of a union leads to, as the pass starts, where
+/// that is a plain schema (one with no [`STRUCTURAL`] keyword): the only
+/// targets [`union_of_strings`] can take. Read before the pass rewrites
+/// anything, so a pass decides on the document as it found it, without a
+/// copy of the whole document to read from.
+fn member_targets(root: &Value) -> HashMap<String, Value> {
+    let mut targets = HashMap::new();
+    walk::schemas(root, &mut |_, schema| {
+        for key in ["anyOf", "oneOf"] {
+            let Some(Value::Array(members)) = schema.get(key) else {
+                continue;
+            };
+            for member in members {
+                let Some(r) = member.get("$ref").and_then(Value::as_str) else {
+                    continue;
+                };
+                if targets.contains_key(r) {
+                    continue;
+                }
+                let target = walk::deref(root, member);
+                if let Value::Object(t) = target
+                    && !STRUCTURAL.iter().any(|k| t.contains_key(*k))
+                {
+                    targets.insert(r.to_owned(), target.clone());
+                }
+            }
+        }
+    });
+    targets
+}
+
 /// For members that are all plain strings: the listed values (in order,
 /// once each), whether some member takes any string, and whether some
 /// member is nullable.
-fn union_of_strings(root: &Value, members: &[Value]) -> Option<(Vec<Value>, bool, bool)> {
+/// A `$ref` member is read from `targets` (one not there leads to no plain
+/// schema: the union is left alone).
+fn union_of_strings(
+    targets: &HashMap<String, Value>,
+    members: &[Value],
+) -> Option<(Vec<Value>, bool, bool)> {
     if members.len() < 2 {
         return None;
     }
     let mut values: Vec<Value> = Vec::new();
     let (mut open, mut nullable) = (false, false);
     for member in members {
-        let m = walk::deref(root, member);
+        let m = match member.get("$ref").and_then(Value::as_str) {
+            Some(r) => targets.get(r)?,
+            None => member,
+        };
         let Value::Object(m) = m else { return None };
-        let structural = [
-            "properties",
-            "items",
-            "allOf",
-            "anyOf",
-            "oneOf",
-            "not",
-            "additionalProperties",
-        ];
-        if structural.iter().any(|k| m.contains_key(*k)) {
+        if STRUCTURAL.iter().any(|k| m.contains_key(*k)) {
             return None;
         }
         let enum_values = m.get("enum").and_then(Value::as_array);
