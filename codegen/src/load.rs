@@ -136,6 +136,11 @@ impl Document {
     /// The typed document. Run after normalization: a node that still does
     /// not fit OpenAPI 3.0 is reported with its path and position.
     pub fn to_openapi(&self, value: &Value) -> Result<OpenAPI, Error> {
+        // Read plainly first; only a document that fails is read again with
+        // its path tracked, for the error (tracking costs every valid one).
+        if let Ok(api) = OpenAPI::deserialize(value) {
+            return Ok(api);
+        }
         serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();

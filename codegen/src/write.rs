@@ -24,7 +24,7 @@ pub enum Mode {
 }
 
 /// What happened (or, under [`Mode::Check`], would happen) to one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Already up to date.
     Unchanged,
@@ -41,7 +41,8 @@ pub struct FileReport {
     pub path: PathBuf,
     /// Created, updated or unchanged.
     pub status: Status,
-    /// Unified diff from the old to the new contents (empty when unchanged).
+    /// Under [`Mode::Check`], the unified diff from the old to the new
+    /// contents (empty when unchanged, and always under [`Mode::Write`]).
     pub diff: String,
     /// Lines in the new contents.
     pub lines: usize,
@@ -61,10 +62,18 @@ pub fn ensure_files(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::io(path, e)),
         };
-        let (status, diff) = match &old {
-            Some(old) if old == contents => (Status::Unchanged, String::new()),
-            Some(old) => (Status::Updated, unified_diff(rel, old, contents)),
-            None => (Status::Created, unified_diff(rel, "", contents)),
+        let status = match &old {
+            Some(old) if old == contents => Status::Unchanged,
+            Some(_) => Status::Updated,
+            None => Status::Created,
+        };
+        // Only a check shows the diff; a write would make it for nothing
+        // (a line diff of the whole OpenAI client takes seconds).
+        let diff = match (mode, status) {
+            (Mode::Check, Status::Updated | Status::Created) => {
+                unified_diff(rel, old.as_deref().unwrap_or(""), contents)
+            }
+            _ => String::new(),
         };
         reports.push(FileReport {
             path: rel.clone(),
