@@ -238,56 +238,102 @@ const MAX_FLOW_DEPTH: usize = 1000;
 /// Position where flow-collection nesting first exceeds `max`, skipping
 /// quoted strings and comments. Brackets inside plain scalars count too,
 /// which can only make this stricter; the limit is far above real documents.
+///
+/// It runs on every YAML spec before parsing, so it jumps with `memchr`
+/// (built optimised even in the dev profile) to the bytes that matter
+/// rather than decoding every character: a quote or `#` that may open a
+/// quoted scalar or a comment, and, inside a flow collection, brackets.
 fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
-    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut comment = false;
-    let mut prev = '\n';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        column += 1;
-        if c == '\n' {
-            line += 1;
-            column = 0;
-            comment = false;
-            prev = c;
-            continue;
-        }
-        match (quote, c) {
-            _ if comment => {}
-            (Some('"'), '\\') => {
-                chars.next();
-                column += 1;
-            }
-            (Some(q), c) if c == q => {
-                if q == '\'' && chars.peek() == Some(&'\'') {
-                    chars.next();
-                    column += 1;
-                } else {
-                    quote = None;
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < n {
+        // Up to the next byte that may open a quoted scalar or a comment,
+        // only brackets matter; outside any flow collection, only an
+        // opening one.
+        let end = memchr::memchr3(b'"', b'\'', b'#', &bytes[i..]).map_or(n, |j| i + j);
+        while i < end {
+            if depth == 0 {
+                match memchr::memchr2(b'[', b'{', &bytes[i..end]) {
+                    Some(j) => i += j,
+                    None => break,
                 }
             }
-            (Some(_), _) => {}
-            // A quote opens a quoted scalar only where a scalar can start
-            // (not the apostrophe in `don't`).
-            (None, '"' | '\'')
-                if matches!(prev, ' ' | '\t' | '\n' | ':' | '[' | '{' | ',' | '-' | '?') =>
-            {
-                quote = Some(c)
-            }
-            (None, '#') if prev.is_whitespace() => comment = true,
-            (None, '[' | '{') => {
-                depth += 1;
-                if depth > max {
-                    return Some((line, column));
+            match bytes[i] {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > max {
+                        return Some(char_position(text, i));
+                    }
                 }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
             }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
+            i += 1;
         }
-        prev = c;
+        if end == n {
+            break;
+        }
+        i = end;
+        // A quote opens a quoted scalar only where a scalar can start (not
+        // the apostrophe in `don't`); `#` opens a comment after whitespace.
+        let after_space = i == 0
+            || text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace);
+        i = match bytes[i] {
+            b'"' if scalar_starts(bytes, i) => double_quoted_end(bytes, i + 1),
+            b'\'' if scalar_starts(bytes, i) => single_quoted_end(bytes, i + 1),
+            b'#' if after_space => memchr::memchr(b'\n', &bytes[i..]).map_or(n, |j| i + j),
+            _ => i + 1,
+        };
     }
     None
+}
+
+/// Whether a scalar can start at byte `i` (the start, or after a space,
+/// a line break or flow/block punctuation).
+fn scalar_starts(bytes: &[u8], i: usize) -> bool {
+    i == 0
+        || matches!(
+            bytes[i - 1],
+            b' ' | b'\t' | b'\n' | b':' | b'[' | b'{' | b',' | b'-' | b'?'
+        )
+}
+
+/// The byte after the `"` that closes a double-quoted scalar whose text
+/// starts at `i` (`\` escapes the next character).
+fn double_quoted_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(j) = memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
+        if bytes[i + j] == b'"' {
+            return i + j + 1;
+        }
+        i += j + 2;
+    }
+    bytes.len()
+}
+
+/// The byte after the `'` that closes a single-quoted scalar whose text
+/// starts at `i` (`''` is an escaped quote).
+fn single_quoted_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(j) = memchr::memchr(b'\'', &bytes[i..]) {
+        if bytes.get(i + j + 1) == Some(&b'\'') {
+            i += j + 2;
+        } else {
+            return i + j + 1;
+        }
+    }
+    bytes.len()
+}
+
+/// 1-based line and column, in characters, of byte `i` of `text`.
+fn char_position(text: &str, i: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..i];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |j| j + 1);
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    (line, text[line_start..i].chars().count() + 1)
 }
 
 /// Both parsers append ` at line L column C` to their messages; we report the
@@ -572,5 +618,19 @@ mod tests {
         assert!(load_bytes(deep.as_bytes(), "deep.yaml").is_err());
         let deep_json = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(load_bytes(deep_json.as_bytes(), "deep.json").is_err());
+    }
+
+    #[test]
+    fn nesting_skips_quoted_scalars_and_comments() {
+        // Brackets in quoted scalars and comments do not count; `don't`
+        // opens no quote; `''` and `\"` stay inside their scalars.
+        let skipped = "a: \"[[[\\\"[[\"\nb: 'it''s [[[' # [[[\nc: don't [x]\n# {{{\n";
+        assert_eq!(too_deep(skipped, 1), None);
+        // The position is 1-based, in characters (`é` is two bytes).
+        assert_eq!(too_deep("a: [x]\nbé: [[y]]\n", 1), Some((2, 6)));
+        assert_eq!(too_deep("a: \"x\\\ny\"\n[[", 1), Some((3, 2)));
+        // Closing brackets at the top level are ignored, not counted below zero.
+        assert_eq!(too_deep("a: ]]] [[", 1), Some((1, 9)));
+        assert_eq!(too_deep("[]".repeat(5).as_str(), 1), None);
     }
 }

@@ -24,7 +24,7 @@
 //! The marker is the operation's `x-codegen-request` extension:
 //! `{media_type, encoding: [[property, content type], ...], fragment}`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -174,16 +174,90 @@ pub(super) fn rewrite(n: &mut Normalized) {
         .as_object()
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
+    let mut refs = RefCounts::default();
     for op in walk::operations(&n.value) {
-        mark(n, &op, &mut taken);
-        name_event_schema(n, &op, &mut taken);
+        mark(n, &op, &mut taken, &mut refs);
+        name_event_schema(n, &op, &mut taken, &mut refs);
+    }
+    #[cfg(test)]
+    if let Some(kept) = &refs.0 {
+        assert_eq!(
+            kept,
+            &RefCounts::count(&n.value),
+            "reference counts kept up to date"
+        );
+    }
+}
+
+/// How many `$ref`s point at each target, across the whole document (data
+/// too: a plain walk). Whether a multipart body's component is shared
+/// decides if it is copied; the counts are taken once, on first need, and
+/// every edit of this step after that takes out the references of what it
+/// replaces and adds those of what it writes, so the document is walked
+/// once, not once per multipart body.
+#[derive(Default)]
+struct RefCounts(Option<HashMap<String, usize>>);
+
+impl RefCounts {
+    fn count(root: &Value) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        tally(root, &mut counts, true);
+        counts
+    }
+
+    /// The number of `$ref`s to `reference` in `root`, the document as it
+    /// is now.
+    fn get(&mut self, root: &Value, reference: &str) -> usize {
+        let counts = self.0.get_or_insert_with(|| Self::count(root));
+        counts.get(reference).copied().unwrap_or(0)
+    }
+
+    /// `value` is about to be replaced or edited.
+    fn remove(&mut self, value: &Value) {
+        if let Some(counts) = &mut self.0 {
+            tally(value, counts, false);
+        }
+    }
+
+    /// `value` has been written.
+    fn add(&mut self, value: &Value) {
+        if let Some(counts) = &mut self.0 {
+            tally(value, counts, true);
+        }
+    }
+}
+
+fn tally(value: &Value, counts: &mut HashMap<String, usize>, add: bool) {
+    match value {
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+                if add {
+                    *counts.entry(target.to_owned()).or_default() += 1;
+                } else if let Some(n) = counts.get_mut(target) {
+                    *n -= 1;
+                    if *n == 0 {
+                        counts.remove(target);
+                    }
+                }
+            }
+            for v in map.values() {
+                tally(v, counts, add);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| tally(v, counts, add)),
+        _ => {}
     }
 }
 
 /// An inline `text/event-stream` schema of a success response becomes a
 /// component (`<operationId>StreamEvent`), so its events get a type of
 /// their own instead of a JSON value.
-fn name_event_schema(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
+fn name_event_schema(
+    n: &mut Normalized,
+    op: &OpAt,
+    taken: &mut BTreeSet<String>,
+    refs: &mut RefCounts,
+) {
     let Some(id) = op.id.clone() else { return };
     let Some(Value::Object(responses)) =
         walk::operation_mut(&mut n.value, op).and_then(|o| o.get_mut("responses"))
@@ -217,6 +291,8 @@ fn name_event_schema(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>
             schema,
             json!({ "$ref": format!("#/components/schemas/{name}") }),
         );
+        // The schema moves (its references stay); the `$ref` is new.
+        refs.add(schema);
         named.push((name, inline));
     }
     for (name, schema) in named {
@@ -339,12 +415,15 @@ struct Edit {
 }
 
 /// Give progenitor a body it can send and record what to send instead.
-fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
-    let Some(edit) = plan(&n.value, op, taken) else {
+fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>, refs: &mut RefCounts) {
+    let Some(edit) = plan(&n.value, op, taken, refs) else {
         return;
     };
     if let Some((name, schema)) = edit.component {
-        n.value["components"]["schemas"][&name] = schema;
+        let slot = &mut n.value["components"]["schemas"][&name];
+        refs.remove(slot);
+        refs.add(&schema);
+        *slot = schema;
     }
     if edit.files {
         let schemas = &mut n.value["components"]["schemas"];
@@ -359,6 +438,7 @@ fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
     let Some(o) = walk::operation_mut(&mut n.value, op) else {
         return;
     };
+    refs.remove(o);
     o["requestBody"] = edit.body;
     if let Some((media_type, encoding)) = edit.marker {
         let marker = o
@@ -372,13 +452,19 @@ fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>) {
             }
         }
     }
+    refs.add(o);
     if let Some(change) = edit.change {
         n.change("media-types", change);
     }
 }
 
 /// Plan [`mark`]'s edit of `op`, if its body needs one.
-fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
+fn plan(
+    root: &Value,
+    op: &OpAt,
+    taken: &mut BTreeSet<String>,
+    refs: &mut RefCounts,
+) -> Option<Edit> {
     let o = walk::operation(root, op)?;
     let body = walk::deref(root, o.get("requestBody")?);
     let Some(Value::Object(content)) = body.get("content") else {
@@ -443,7 +529,7 @@ fn plan(root: &Value, op: &OpAt, taken: &mut BTreeSet<String>) -> Option<Edit> {
     if send == Send::Multipart
         && let Some(schema) = media.get("schema").cloned()
     {
-        let (schema, count, new_component) = file_parts(root, schema, op, taken);
+        let (schema, count, new_component) = file_parts(root, schema, op, taken, refs);
         media["schema"] = schema;
         files = count > 0;
         component = new_component;
@@ -555,6 +641,7 @@ fn file_parts(
     schema: Value,
     op: &OpAt,
     taken: &mut BTreeSet<String>,
+    refs: &mut RefCounts,
 ) -> (Value, usize, Option<(String, Value)>) {
     let target = schema
         .get("$ref")
@@ -575,7 +662,7 @@ fn file_parts(
         return (schema, 0, None);
     }
     let reference = format!("#/components/schemas/{name}");
-    let uses = count_refs(root, &reference);
+    let uses = refs.get(root, &reference);
     let own = uses <= 1 && !op.path.contains(COPY_MARK);
     let new_name = if own {
         name
@@ -587,22 +674,6 @@ fn file_parts(
         files,
         Some((new_name, rewritten)),
     )
-}
-
-/// How many `$ref`s in the document point at `reference` (a plain walk:
-/// it runs once per multipart component, over the whole document).
-fn count_refs(root: &Value, reference: &str) -> usize {
-    match root {
-        Value::Object(map) => {
-            usize::from(map.get("$ref").and_then(Value::as_str) == Some(reference))
-                + map
-                    .values()
-                    .map(|v| count_refs(v, reference))
-                    .sum::<usize>()
-        }
-        Value::Array(items) => items.iter().map(|v| count_refs(v, reference)).sum(),
-        _ => 0,
-    }
 }
 
 /// Replace the file schemas among the properties of `schema` (and of its
