@@ -278,15 +278,17 @@ fn too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
         i = end;
         // A quote opens a quoted scalar only where a scalar can start (not
         // the apostrophe in `don't`); `#` opens a comment after whitespace.
-        let after_space = i == 0
-            || text[..i]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_whitespace);
         i = match bytes[i] {
             b'"' if scalar_starts(bytes, i) => double_quoted_end(bytes, i + 1),
             b'\'' if scalar_starts(bytes, i) => single_quoted_end(bytes, i + 1),
-            b'#' if after_space => memchr::memchr(b'\n', &bytes[i..]).map_or(n, |j| i + j),
+            b'#' if i == 0
+                || text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_whitespace) =>
+            {
+                memchr::memchr(b'\n', &bytes[i..]).map_or(n, |j| i + j)
+            }
             _ => i + 1,
         };
     }
@@ -328,11 +330,11 @@ fn single_quoted_end(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
-/// 1-based line and column, in characters, of byte `i` of `text`.
+/// 1-based line and column, in characters, of byte `i` of `text`
+/// ([`line_column`] counts the column in bytes).
 fn char_position(text: &str, i: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..i];
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |j| j + 1);
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let (line, byte_column) = line_column(text.as_bytes(), i);
+    let line_start = i + 1 - byte_column;
     (line, text[line_start..i].chars().count() + 1)
 }
 
