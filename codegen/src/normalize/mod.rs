@@ -15,6 +15,7 @@
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
+//! | `untyped-items` | a schema with `items` but no `type` (JSON Schema applies `items` to arrays only) -> `oneOf: [array, any value]`, not the `Vec` typify makes of it (see [`untyped_items`]) |
 //! | `typify-limits` | schemas typify panics on, rewritten to ones that describe the same JSON: a `format` on an object/array/boolean removed, `allOf` beside an `enum` removed, enum values typify cannot name (`-created`/`+created`, `=`/`!=`) get placeholders and names made here, which `refine` turns back into the spec's values (see [`typify_limits`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
@@ -39,6 +40,7 @@ mod server_defaults;
 mod string_unions;
 mod titles;
 pub mod typify_limits;
+mod untyped_items;
 
 use serde_json::{Map, Value, json};
 
@@ -119,6 +121,7 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     timings::stage("collapse", || collapse(&mut n, doc, config));
     timings::stage("defaults", || defaults(&mut n));
     timings::stage("server-defaults", || server_defaults::rewrite(&mut n));
+    timings::stage("untyped-items", || untyped_items::rewrite(&mut n));
     timings::stage("typify-limits", || typify_limits::rewrite(&mut n));
     if config.select.prune_components {
         prune(&mut n);

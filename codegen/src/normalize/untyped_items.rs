@@ -1,0 +1,163 @@
+//! `untyped-items`: a schema with `items` but no `type` is not an array
+//! schema.
+//!
+//! JSON Schema applies `items` (and `minItems`, `maxItems`, `uniqueItems`)
+//! to arrays only; a value of any other type is valid against such a schema.
+//! typify reads the keyword as `type: array` and makes a `Vec`, which
+//! rejects the objects an API sends: Slack's `objs_conversation` is
+//! `{items: {anyOf: [..]}}`, and every `conversations.*` response carries
+//! one as an object. The schema is rewritten to what it says,
+//!
+//! ```yaml
+//! oneOf:
+//!   - {type: array, items: .., minItems: ..}   # variant `Array(Vec<T>)`
+//!   - {title: Other}                           # variant `Other(serde_json::Value)`
+//! ```
+//!
+//! keeping its other keywords (description, `nullable`, ...) on the outer
+//! schema. Each rewrite is reported with what to write in the spec instead:
+//! `type: array` when only arrays are meant.
+//!
+//! A schema that also has object keywords (`properties`, ...), a `$ref`, an
+//! `enum` or a combinator is left as it is: its type is then not the
+//! `items` keyword's alone.
+
+use serde_json::{Map, Value, json};
+
+use super::Normalized;
+use crate::walk;
+
+/// The keywords that only constrain arrays.
+const ARRAY_KEYWORDS: [&str; 6] = [
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "additionalItems",
+    "contains",
+];
+
+/// Keywords that say (or constrain) the type some other way.
+const OTHER_TYPE_KEYWORDS: [&str; 12] = [
+    "type",
+    "$ref",
+    "enum",
+    "properties",
+    "additionalProperties",
+    "patternProperties",
+    "required",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "discriminator",
+];
+
+/// Rewrite every schema whose only type keyword is `items`.
+pub(super) fn rewrite(n: &mut Normalized) {
+    let mut rewritten = Vec::new();
+    walk::schemas_mut(&mut n.value, &mut |path, schema| {
+        let Value::Object(s) = schema else { return };
+        if !s.contains_key("items") || OTHER_TYPE_KEYWORDS.iter().any(|k| s.contains_key(*k)) {
+            return;
+        }
+        let mut array = Map::new();
+        array.insert("type".into(), json!("array"));
+        for key in ARRAY_KEYWORDS {
+            if let Some(v) = s.shift_remove(key) {
+                array.insert(key.into(), v);
+            }
+        }
+        s.insert(
+            "oneOf".into(),
+            json!([Value::Object(array), {"title": "Other"}]),
+        );
+        rewritten.push(path.to_owned());
+    });
+    for path in rewritten {
+        n.change(
+            "untyped-items",
+            format!(
+                "{path}: `items` without `type: array` takes any value that is not an array too; \
+                 generated as `Array(Vec<..>)` or `Other(serde_json::Value)` \
+                 (write `type: array` in the spec if only arrays are meant)"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::Normalized;
+
+    fn run(value: serde_json::Value) -> Normalized {
+        let mut n = Normalized {
+            value,
+            changes: Vec::new(),
+            left_out: Vec::new(),
+            problems: Vec::new(),
+        };
+        super::rewrite(&mut n);
+        n
+    }
+
+    #[test]
+    fn items_without_type_become_array_or_any_value() {
+        let n = run(json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "Conversation": {
+                    "description": "d",
+                    "nullable": true,
+                    "minItems": 1,
+                    "items": {"items": {"type": "string"}}
+                },
+                "Typed": {"type": "array", "items": {"type": "string"}},
+                "Object": {"properties": {"a": {"type": "string"}}, "items": {"type": "string"}}
+            }}
+        }));
+        let schemas = &n.value["components"]["schemas"];
+        // The inner `items`-only schema is rewritten too (children first).
+        assert_eq!(
+            schemas["Conversation"],
+            json!({
+                "description": "d",
+                "nullable": true,
+                "oneOf": [
+                    {"type": "array", "minItems": 1, "items": {"oneOf": [
+                        {"type": "array", "items": {"type": "string"}},
+                        {"title": "Other"}
+                    ]}},
+                    {"title": "Other"}
+                ]
+            })
+        );
+        assert_eq!(
+            schemas["Typed"],
+            json!({"type": "array", "items": {"type": "string"}}),
+            "a typed array is left alone"
+        );
+        assert!(
+            schemas["Object"].get("items").is_some() && schemas["Object"].get("oneOf").is_none(),
+            "object keywords beside `items`: left alone"
+        );
+        assert_eq!(n.changes.len(), 2, "{:?}", n.changes);
+        assert!(
+            n.changes
+                .iter()
+                .all(|c| c.step == "untyped-items" && c.what.contains("type: array")),
+            "{:?}",
+            n.changes
+        );
+        assert!(
+            n.changes[1]
+                .what
+                .starts_with("components.schemas.Conversation:"),
+            "{:?}",
+            n.changes
+        );
+    }
+}
