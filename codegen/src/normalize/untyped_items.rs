@@ -20,11 +20,14 @@
 //!
 //! A schema that also has object keywords (`properties`, ...), a `$ref`, an
 //! `enum` or a combinator is left as it is: its type is then not the
-//! `items` keyword's alone.
+//! `items` keyword's alone. So is the schema of a parameter or a header:
+//! the caller writes that value, and the `parameters` step has already
+//! read it as the array it is meant to be.
 
 use serde_json::{Map, Value, json};
 
 use super::Normalized;
+use crate::load::{join_index, join_key};
 use crate::walk;
 
 /// The keywords that only constrain arrays.
@@ -55,10 +58,17 @@ const OTHER_TYPE_KEYWORDS: [&str; 12] = [
 
 /// Rewrite every schema whose only type keyword is `items`.
 pub(super) fn rewrite(n: &mut Normalized) {
+    let skipped = parameters_and_headers(&n.value);
     let mut rewritten = Vec::new();
     walk::schemas_mut(&mut n.value, &mut |path, schema| {
         let Value::Object(s) = schema else { return };
-        if !s.contains_key("items") || OTHER_TYPE_KEYWORDS.iter().any(|k| s.contains_key(*k)) {
+        if !s.contains_key("items")
+            || OTHER_TYPE_KEYWORDS.iter().any(|k| s.contains_key(*k))
+            || skipped.iter().any(|at| {
+                path.strip_prefix(at.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        {
             return;
         }
         let mut array = Map::new();
@@ -86,6 +96,64 @@ pub(super) fn rewrite(n: &mut Normalized) {
     }
 }
 
+/// Where parameters and headers are defined (in the walk's path form):
+/// `paths.<p>[.<method>].parameters[i]`, `..responses.<s>.headers.<h>`,
+/// `components.parameters.<n>`, `components.headers.<n>`,
+/// `components.responses.<r>.headers.<h>`.
+fn parameters_and_headers(root: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let entries = |v: Option<&Value>| {
+        v.and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.keys().cloned())
+            .collect::<Vec<_>>()
+    };
+    let headers_of = |responses: Option<&Value>, at: &str, out: &mut Vec<String>| {
+        for status in entries(responses) {
+            let headers = responses
+                .and_then(|r| r.get(&status))
+                .and_then(|r| r.get("headers"));
+            let at = join_key(&join_key(at, &status), "headers");
+            out.extend(entries(headers).iter().map(|h| join_key(&at, h)));
+        }
+    };
+    let parameters_of = |holder: &Value, at: &str, out: &mut Vec<String>| {
+        let count = holder
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        out.extend((0..count).map(|i| join_index(&join_key(at, "parameters"), i)));
+    };
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let at = join_key("paths", path);
+            parameters_of(item, &at, &mut out);
+            for method in walk::METHODS {
+                if let Some(op) = item.get(method) {
+                    let at = join_key(&at, method);
+                    parameters_of(op, &at, &mut out);
+                    headers_of(op.get("responses"), &join_key(&at, "responses"), &mut out);
+                }
+            }
+        }
+    }
+    let components = root.get("components");
+    for kind in ["parameters", "headers"] {
+        let at = join_key("components", kind);
+        out.extend(
+            entries(components.and_then(|c| c.get(kind)))
+                .iter()
+                .map(|name| join_key(&at, name)),
+        );
+    }
+    headers_of(
+        components.and_then(|c| c.get("responses")),
+        "components.responses",
+        &mut out,
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -107,7 +175,13 @@ mod tests {
     fn items_without_type_become_array_or_any_value() {
         let n = run(json!({
             "openapi": "3.0.3",
-            "paths": {},
+            "paths": {"/a": {
+                "parameters": [{"name": "p", "in": "query", "schema": {"items": {"type": "string"}}}],
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "schema": {"items": {"type": "string"}}}],
+                    "responses": {"200": {"description": "d", "headers": {"X-Q": {"schema": {"items": {"type": "string"}}}}}}
+                }
+            }},
             "components": {"schemas": {
                 "Conversation": {
                     "description": "d",
@@ -117,7 +191,10 @@ mod tests {
                 },
                 "Typed": {"type": "array", "items": {"type": "string"}},
                 "Object": {"properties": {"a": {"type": "string"}}, "items": {"type": "string"}}
-            }}
+            },
+            "parameters": {"Ids": {"name": "ids", "in": "query", "schema": {"items": {"type": "string"}}}},
+            "responses": {"Listed": {"description": "d", "headers": {"X-Ids": {"schema": {"items": {"type": "string"}}}}}}
+            }
         }));
         let schemas = &n.value["components"]["schemas"];
         // The inner `items`-only schema is rewritten too (children first).
@@ -143,6 +220,24 @@ mod tests {
         assert!(
             schemas["Object"].get("items").is_some() && schemas["Object"].get("oneOf").is_none(),
             "object keywords beside `items`: left alone"
+        );
+        let untouched = json!({"items": {"type": "string"}});
+        assert_eq!(n.value["paths"]["/a"]["parameters"][0]["schema"], untouched);
+        assert_eq!(
+            n.value["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            untouched
+        );
+        assert_eq!(
+            n.value["paths"]["/a"]["get"]["responses"]["200"]["headers"]["X-Q"]["schema"],
+            untouched
+        );
+        assert_eq!(
+            n.value["components"]["parameters"]["Ids"]["schema"],
+            untouched
+        );
+        assert_eq!(
+            n.value["components"]["responses"]["Listed"]["headers"]["X-Ids"]["schema"], untouched,
+            "parameters and headers are the caller's arrays: left alone"
         );
         assert_eq!(n.changes.len(), 2, "{:?}", n.changes);
         assert!(
