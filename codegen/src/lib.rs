@@ -35,6 +35,7 @@ pub mod refine;
 pub mod report;
 pub mod runtime_copy;
 pub mod surface;
+pub mod swagger2;
 pub mod timings;
 pub mod validate;
 pub mod walk;

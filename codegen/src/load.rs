@@ -35,6 +35,13 @@ pub struct Document {
     pub sha256: String,
     /// The parsed document.
     pub value: Value,
+    /// When `value` is not the document the file holds but its conversion
+    /// (a Swagger 2.0 file as OpenAPI 3.0): where its nodes are in the
+    /// file, as `(path in value, path in the file)` prefixes (see
+    /// [`file_path`]). Empty otherwise.
+    pub moved: Vec<(String, String)>,
+    /// What the conversion changed, for the generation report.
+    pub converted: Vec<String>,
     positions: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
@@ -77,7 +84,7 @@ pub fn load_bytes(bytes: &[u8], display_path: &str) -> Result<Document, Error> {
         let de = serde_yaml::Deserializer::from_str(text);
         AnyValue::deserialize(de)
             .map(|v| v.0)
-            .map_err(|e| one(yaml_diagnostic(display_path, "", &e)))?
+            .map_err(|e| one(yaml_diagnostic(display_path, "", &e, bytes)))?
     };
     if !value.is_object() {
         return Err(one(Diagnostic::new(
@@ -93,6 +100,8 @@ pub fn load_bytes(bytes: &[u8], display_path: &str) -> Result<Document, Error> {
         text: text.to_owned(),
         sha256: sha256_hex(bytes),
         value,
+        moved: Vec::new(),
+        converted: Vec::new(),
         positions: OnceLock::new(),
     })
 }
@@ -106,15 +115,19 @@ impl Document {
             sha256: sha256_hex(text.as_bytes()),
             text,
             value,
+            moved: Vec::new(),
+            converted: Vec::new(),
             positions: OnceLock::new(),
         }
     }
 
     /// Line and column (1-based) of the node at `path`
     /// (`paths./a.get.parameters[0]`), or of its nearest ancestor found.
+    /// A path in a converted document is looked up where it came from.
     pub fn locate(&self, path: &str) -> Option<(usize, usize)> {
         let positions = self.positions.get_or_init(|| index_positions(&self.text));
-        let mut path = path;
+        let path = file_path(&self.moved, path);
+        let mut path = path.as_str();
         loop {
             if let Some(&p) = positions.get(path) {
                 return Some(p);
@@ -124,8 +137,11 @@ impl Document {
         }
     }
 
-    /// A diagnostic for the node at `path`, located in the file.
+    /// A diagnostic for the node at `path`, located in the file (and named
+    /// as the file has it, when the document was converted).
     pub fn diagnostic(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let path = file_path(&self.moved, path);
+        let path = path.as_str();
         let d = Diagnostic::new(&self.display_path, message).at(path);
         match self.locate(path) {
             Some((line, column)) => d.located(line, column),
@@ -147,6 +163,27 @@ impl Document {
             let (path, message) = drill(value, &path).unwrap_or((path, message));
             Error::Spec(vec![self.diagnostic(&path, message)])
         })
+    }
+}
+
+/// Where the node at `path` of a converted document is in the file:
+/// the longest prefix of `path` in `moved` that ends at a segment boundary
+/// (`.`, `[` or the end) is replaced by its file path; with none (or no
+/// conversion), `path` itself.
+pub fn file_path(moved: &[(String, String)], path: &str) -> String {
+    let mut best: Option<&(String, String)> = None;
+    for entry in moved {
+        let Some(rest) = path.strip_prefix(entry.0.as_str()) else {
+            continue;
+        };
+        let boundary = rest.is_empty() || rest.starts_with('.') || rest.starts_with('[');
+        if boundary && best.is_none_or(|b| b.0.len() < entry.0.len()) {
+            best = Some(entry);
+        }
+    }
+    match best {
+        Some((new, old)) => format!("{old}{}", &path[new.len()..]),
+        None => path.to_owned(),
     }
 }
 
@@ -175,10 +212,31 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn yaml_diagnostic(file: &str, path: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn yaml_diagnostic(file: &str, path: &str, e: &serde_yaml::Error, bytes: &[u8]) -> Diagnostic {
     let mut message = strip_position(&e.to_string());
     if let Some(rest) = message.strip_prefix(&format!("{path}: ")) {
         message = rest.to_owned();
+    }
+    // libyaml's reader errors ("control characters are not allowed") give
+    // a byte offset in the message and no mark: locate that offset.
+    let offset = message.rfind(" at position ").and_then(|i| {
+        let n = message[i + " at position ".len()..]
+            .trim_end()
+            .parse::<usize>()
+            .ok()?;
+        Some((i, n))
+    });
+    if let Some((i, n)) = offset {
+        message.truncate(i);
+        let (line, column) = line_column(bytes, n);
+        let d = Diagnostic::new(file, message)
+            .at(path)
+            .located(line, column);
+        return if d.to_string().contains("control characters") {
+            d.hint("YAML allows only printable characters: remove it, or write it as an escape (`\\u009f`) in a double-quoted string")
+        } else {
+            d
+        };
     }
     let d = Diagnostic::new(file, message).at(path);
     match e.location() {
