@@ -333,7 +333,7 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
         target = target.with_config(config);
     }
     let rendered = pipeline::render(&target)?;
-    let doc = crate::load::load_file(spec, &target.spec_display)?;
+    let doc = pipeline::load(&target)?;
     let examples = examples::collect(&doc.value);
     let plan = plan(&doc.value, &examples, &rendered.surface);
     crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;

@@ -1,6 +1,6 @@
 //! Names the generator makes: Rust identifiers as progenitor and typify
 //! make them ([`sanitize`]), and names that must not clash with any taken
-//! ([`unique`]).
+//! ([`unique`] among strings, [`Names`] among the Rust names they become).
 
 use std::collections::BTreeSet;
 
@@ -15,6 +15,54 @@ pub fn unique(taken: &mut BTreeSet<String>, base: &str, sep: &str) -> String {
     }
     taken.insert(name.clone());
     name
+}
+
+/// The names of one Rust namespace (the types of `mod types`, the methods
+/// of `Client`), as the spec spells them. Two spellings are one name when
+/// they make one Rust identifier (`address`, `Address` and `ADDRESS` are
+/// the type `Address`; `getUser` and `get_user` the method `get_user`), so
+/// a name is taken or given out by its Rust form, and no two names given
+/// out can collide in the generated code, whatever the spec spells.
+#[derive(Debug, Clone)]
+pub struct Names {
+    case: Case,
+    taken: BTreeSet<String>,
+}
+
+impl Names {
+    /// The names of a namespace of `case`, with `names` taken.
+    pub fn new<'a>(case: Case, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut this = Names {
+            case,
+            taken: BTreeSet::new(),
+        };
+        for name in names {
+            this.take(name);
+        }
+        this
+    }
+
+    /// Whether `name`'s Rust form is taken.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(&sanitize(name, self.case))
+    }
+
+    /// Take `name`; false when its Rust form was taken already.
+    pub fn take(&mut self, name: &str) -> bool {
+        self.taken.insert(sanitize(name, self.case))
+    }
+
+    /// `base`, or the first of `base{sep}2`, `base{sep}3`, .. whose Rust
+    /// form is free; it is taken.
+    pub fn allocate(&mut self, base: &str, sep: &str) -> String {
+        let mut name = base.to_owned();
+        let mut k = 2;
+        while !self.take(&name) {
+            name = format!("{base}{sep}{k}");
+            k += 1;
+        }
+        name
+    }
 }
 
 /// Identifier cases, as progenitor names methods (snake) and types (Pascal).
@@ -118,6 +166,27 @@ mod tests {
         assert_eq!(unique(&mut taken, "b", "_"), "b");
         assert_eq!(unique(&mut taken, "a", "_"), "a_3");
         assert!(taken.contains("a_3") && taken.contains("b"));
+    }
+
+    #[test]
+    fn names_are_taken_by_their_rust_form() {
+        let mut types = Names::new(Case::Pascal, ["Address", "PhoneNumber"]);
+        assert!(types.is_taken("address"));
+        assert!(types.is_taken("phone_number"));
+        assert!(!types.take("ADDRESS"));
+        assert_eq!(types.allocate("address", ""), "address2");
+        assert_eq!(types.allocate("address", ""), "address3");
+        assert_eq!(types.allocate("Other", ""), "Other");
+        let mut methods = Names::new(Case::Snake, ["getUser"]);
+        assert_eq!(methods.allocate("get_user", "_"), "get_user_2");
+        assert_eq!(
+            methods.allocate("update-config_json", ""),
+            "update-config_json"
+        );
+        assert_eq!(
+            methods.allocate("update_config-json", ""),
+            "update_config-json2"
+        );
     }
 
     #[test]

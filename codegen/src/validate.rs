@@ -26,10 +26,13 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
     let root = &doc.value;
     let mut out = Vec::new();
 
-    if root.get("swagger").is_some() {
+    // A Swagger 2.0 document has been converted by now (`swagger2`); any
+    // other `swagger` version is not one this workspace reads.
+    if let Some(v) = root.get("swagger") {
+        let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
         out.push(
-            doc.diagnostic("swagger", "Swagger 2.0 documents are not supported")
-                .hint("convert it to OpenAPI 3.0 first (e.g. with swagger2openapi)"),
+            doc.diagnostic("swagger", format!("unsupported Swagger version `{v}`"))
+                .hint("Swagger 2.0 and OpenAPI 3.0.x and 3.1.x are supported; convert it to one of them"),
         );
     } else {
         match root.get("openapi").and_then(Value::as_str) {
@@ -196,9 +199,9 @@ mod tests {
 
     #[test]
     fn rejects_swagger_and_unknown_versions() {
-        let found = diagnostics("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let found = diagnostics("swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(
-            found[0].contains("Swagger 2.0 documents are not supported"),
+            found[0].contains("unsupported Swagger version `1.2`"),
             "{found:?}"
         );
         let found = diagnostics("openapi: 4.0.0\npaths: {}\n");

@@ -299,14 +299,29 @@ fn result_slot(output: &mut syn::ReturnType, error: bool) -> Option<&mut syn::Ty
 }
 
 /// A type as named inside `mod types` (`types::X` -> `super::types::X`,
-/// `ByteStream` -> `super::ByteStream`).
-fn in_types(ty: syn::Type) -> syn::Type {
-    let text = ty.to_token_stream().to_string();
-    if text.starts_with("types ::") || text == "ByteStream" {
-        syn::parse_quote!(super::#ty)
-    } else {
-        ty
+/// `ByteStream` -> `super::ByteStream`), at every depth: `Vec<types::X>`,
+/// `Option<Box<types::X>>` and any other type the success or error body
+/// has name the client's paths, which `mod types` reaches through `super`.
+fn in_types(mut ty: syn::Type) -> syn::Type {
+    struct InTypes;
+    impl VisitMut for InTypes {
+        fn visit_type_path_mut(&mut self, t: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, t);
+            let first = t.path.segments.first().map(|s| s.ident.to_string());
+            let from_client = t.qself.is_none()
+                && t.path.leading_colon.is_none()
+                && match first.as_deref() {
+                    Some("types") => t.path.segments.len() > 1,
+                    Some("ByteStream") => t.path.segments.len() == 1,
+                    _ => false,
+                };
+            if from_client {
+                t.path.segments.insert(0, syn::parse_quote!(super));
+            }
+        }
     }
+    InTypes.visit_type_mut(&mut ty);
+    ty
 }
 
 /// Replaces the status arms of the class with the new ones, placed before
@@ -335,6 +350,36 @@ impl VisitMut for Arms {
             .unwrap_or(m.arms.len());
         for (k, arm) in arms.into_iter().enumerate() {
             m.arms.insert(at + k, arm);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    #[test]
+    fn client_paths_are_reached_from_types_at_every_depth() {
+        for (ty, expected) in [
+            ("types::X", "super :: types :: X"),
+            ("ByteStream", "super :: ByteStream"),
+            (
+                "::std::vec::Vec<types::ValidationError>",
+                ":: std :: vec :: Vec < super :: types :: ValidationError >",
+            ),
+            (
+                "Option<Box<types::A>>",
+                "Option < Box < super :: types :: A > >",
+            ),
+            ("::serde_json::Value", ":: serde_json :: Value"),
+            ("super::types::X", "super :: types :: X"),
+        ] {
+            let t: syn::Type = syn::parse_str(ty).unwrap();
+            assert_eq!(
+                super::in_types(t).to_token_stream().to_string(),
+                expected,
+                "{ty}"
+            );
         }
     }
 }

@@ -17,19 +17,21 @@
 //!   `crate::runtime::FilePart`. The spec's `encoding` content types are
 //!   kept in the marker. A body schema that other bodies also use is copied
 //!   (`<Name>Multipart`) so only the multipart body gets file parts.
-//! * **Other media types** with a body progenitor knows how to send
-//!   (`application/sdp` as text, `application/merge-patch+json` as JSON, an
-//!   image as bytes): sent that way, with their own `Content-Type`.
+//! * **Every other media type** is sendable, with its own `Content-Type`:
+//!   `+json` as JSON; textual ones (`text/*`, XML, YAML, CSV, `+xml`) as
+//!   the caller's text; anything else (an image, `application/dicom`,
+//!   `application/x-msgpack`) as the caller's bytes. The caller serializes
+//!   (typed XML is not generated); the schema stays in the docs.
 //!
 //! The marker is the operation's `x-codegen-request` extension:
 //! `{media_type, encoding: [[property, content type], ...], fragment}`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
 use super::Normalized;
-use crate::naming::unique;
+use crate::naming::{Case, Names};
 use crate::walk::{self, OpAt};
 
 /// The component every file property refers to after this step.
@@ -70,8 +72,6 @@ enum Send {
     Text,
     /// As bytes, with its own content type.
     Bytes,
-    /// Not at all: the `unsupported` step reports it.
-    Unsupported,
 }
 
 /// A media type without its parameters, lower case (media types are
@@ -122,10 +122,26 @@ fn classify(root: &Value, media_type: &str, schema: Option<&Value>) -> Send {
         e if e.ends_with("+json") || e.ends_with("/json") => Send::Json,
         _ if is_string && schema.is_some_and(|s| is_binary(root, s)) => Send::Bytes,
         "application/octet-stream" | "text/plain" | "text/x-markdown" => Send::Json,
-        _ if is_string => Send::Text,
-        // An object in XML (or another format) has no encoder here.
-        _ => Send::Unsupported,
+        // Any other media type (XML, YAML, CSV, `application/x-jsonnet`,
+        // `application/dicom`, ...): the caller serializes the body and it
+        // is sent as given, under the spec's `Content-Type`. Textual types
+        // take text, the rest bytes; the schema stays in the docs.
+        e if is_textual(e) || is_string => Send::Text,
+        _ => Send::Bytes,
     }
+}
+
+/// Whether a media type (its essence, lower case) is text a caller writes
+/// as a string: `text/*`, XML, YAML, CSV and the like (`+xml`, `+yaml`
+/// suffixes included). Anything else is sent as bytes.
+fn is_textual(essence: &str) -> bool {
+    let subtype = essence.rsplit('/').next().unwrap_or(essence);
+    let suffix = subtype.rsplit('+').next().unwrap_or(subtype);
+    essence.starts_with("text/")
+        || matches!(
+            suffix,
+            "xml" | "yaml" | "x-yaml" | "csv" | "javascript" | "ecmascript" | "graphql" | "sql"
+        )
 }
 
 /// The media type progenitor is given for a kind.
@@ -135,7 +151,7 @@ fn native_type(send: Send) -> Option<&'static str> {
         Send::Json => Some("application/json"),
         Send::Text => Some("text/plain"),
         Send::Bytes => Some("application/octet-stream"),
-        Send::Native | Send::Unsupported => None,
+        Send::Native => None,
     }
 }
 
@@ -167,13 +183,11 @@ fn is_binary(root: &Value, schema: &Value) -> bool {
 
 /// Run the step.
 pub(super) fn rewrite(n: &mut Normalized) {
+    stray_encodings(n);
     schemaless_json_responses(n);
     split(n);
     // Component names, kept up to date as this step adds some.
-    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
-        .as_object()
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = super::component_type_names(&n.value);
     let mut refs = RefCounts::default();
     for op in walk::operations(&n.value) {
         mark(n, &op, &mut taken, &mut refs);
@@ -185,6 +199,66 @@ pub(super) fn rewrite(n: &mut Normalized) {
             kept,
             &RefCounts::count(&n.value),
             "reference counts kept up to date"
+        );
+    }
+}
+
+/// OpenAPI: a Media Type's `encoding` "SHALL only apply to" multipart and
+/// `application/x-www-form-urlencoded` request bodies. Anywhere else (a
+/// JSON body, a response) it means nothing, and progenitor panics on it;
+/// it is removed and reported, so the spec can be fixed.
+fn stray_encodings(n: &mut Normalized) {
+    let mut removed = Vec::new();
+    let form = |media_type: &str| {
+        let e = essence(media_type);
+        e.starts_with("multipart/") || e == "application/x-www-form-urlencoded"
+    };
+    let mut strip = |at: String, content: &mut Value, is_body: bool| {
+        let Some(content) = content.as_object_mut() else {
+            return;
+        };
+        for (media_type, media) in content.iter_mut() {
+            if is_body && form(media_type) {
+                continue;
+            }
+            if let Some(m) = media.as_object_mut()
+                && m.shift_remove("encoding").is_some()
+            {
+                removed.push(format!("{at}.content.{media_type}"));
+            }
+        }
+    };
+    let ops = walk::operations(&n.value);
+    for op in ops {
+        let Some(Value::Object(o)) = walk::operation_mut(&mut n.value, &op) else {
+            continue;
+        };
+        if let Some(content) = o.get_mut("requestBody").and_then(|b| b.get_mut("content")) {
+            strip(format!("{}.requestBody", op.at), content, true);
+        }
+        if let Some(Value::Object(responses)) = o.get_mut("responses") {
+            for (status, r) in responses.iter_mut() {
+                if let Some(content) = r.get_mut("content") {
+                    strip(format!("{}.responses.{status}", op.at), content, false);
+                }
+            }
+        }
+    }
+    for (kind, is_body) in [("requestBodies", true), ("responses", false)] {
+        if let Some(Value::Object(items)) =
+            n.value.get_mut("components").and_then(|c| c.get_mut(kind))
+        {
+            for (name, item) in items.iter_mut() {
+                if let Some(content) = item.get_mut("content") {
+                    strip(format!("components.{kind}.{name}"), content, is_body);
+                }
+            }
+        }
+    }
+    for at in removed {
+        n.change(
+            "media-types",
+            format!("{at}: `encoding` removed (it applies to multipart and form bodies only)"),
         );
     }
 }
@@ -252,12 +326,7 @@ fn tally(value: &Value, counts: &mut HashMap<String, usize>, add: bool) {
 /// An inline `text/event-stream` schema of a success response becomes a
 /// component (`<operationId>StreamEvent`), so its events get a type of
 /// their own instead of a JSON value.
-fn name_event_schema(
-    n: &mut Normalized,
-    op: &OpAt,
-    taken: &mut BTreeSet<String>,
-    refs: &mut RefCounts,
-) {
+fn name_event_schema(n: &mut Normalized, op: &OpAt, taken: &mut Names, refs: &mut RefCounts) {
     let Some(id) = op.id.clone() else { return };
     let Some(Value::Object(responses)) =
         walk::operation_mut(&mut n.value, op).and_then(|o| o.get_mut("responses"))
@@ -286,7 +355,7 @@ fn name_event_schema(
                 }
             })
             .collect();
-        let name = unique(taken, &base, "");
+        let name = taken.allocate(&base, "");
         let inline = std::mem::replace(
             schema,
             json!({ "$ref": format!("#/components/schemas/{name}") }),
@@ -339,11 +408,12 @@ fn schemaless_json_responses(n: &mut Normalized) {
 
 /// One operation per request media type.
 fn split(n: &mut Normalized) {
-    let mut ids: BTreeSet<String> = walk::operations(&n.value)
-        .into_iter()
-        .filter_map(|op| op.id)
-        .collect();
-    for op in walk::operations(&n.value) {
+    // Method names are given out by their Rust form: `update-config_json`
+    // (text/json) and `update-config___json` (application/*+json) would be
+    // one method `update_config_json`.
+    let ops = walk::operations(&n.value);
+    let mut ids = Names::new(Case::Snake, ops.iter().filter_map(|op| op.id.as_deref()));
+    for op in ops {
         let root = &n.value;
         let Some(o) = walk::operation(root, &op) else {
             continue;
@@ -374,7 +444,7 @@ fn split(n: &mut Normalized) {
                 continue;
             }
             let kind = kind_name(media_type);
-            let copy_id = unique(&mut ids, &format!("{id}_{kind}"), "");
+            let copy_id = ids.allocate(&format!("{id}_{kind}"), "");
             let mut copy = o.clone();
             copy["operationId"] = json!(copy_id);
             copy["requestBody"] = only;
@@ -415,7 +485,7 @@ struct Edit {
 }
 
 /// Give progenitor a body it can send and record what to send instead.
-fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>, refs: &mut RefCounts) {
+fn mark(n: &mut Normalized, op: &OpAt, taken: &mut Names, refs: &mut RefCounts) {
     let Some(edit) = plan(&n.value, op, taken, refs) else {
         return;
     };
@@ -459,12 +529,7 @@ fn mark(n: &mut Normalized, op: &OpAt, taken: &mut BTreeSet<String>, refs: &mut 
 }
 
 /// Plan [`mark`]'s edit of `op`, if its body needs one.
-fn plan(
-    root: &Value,
-    op: &OpAt,
-    taken: &mut BTreeSet<String>,
-    refs: &mut RefCounts,
-) -> Option<Edit> {
+fn plan(root: &Value, op: &OpAt, taken: &mut Names, refs: &mut RefCounts) -> Option<Edit> {
     let o = walk::operation(root, op)?;
     let body = walk::deref(root, o.get("requestBody")?);
     let Some(Value::Object(content)) = body.get("content") else {
@@ -492,10 +557,11 @@ fn plan(
         _ => None,
     };
     let schema = media.get("schema").map(|s| walk::deref(root, s));
-    let is_string = schema.and_then(|s| s.get("type")) == Some(&json!("string"));
-    let needs_plain = plain
-        .as_ref()
-        .is_some_and(|p| is_string && schema != Some(p));
+    // A body sent as the caller's text or bytes takes a plain string
+    // whatever its schema describes (an XML document, a YAML object, a
+    // schema with no type, none at all): structured schemas under text or
+    // byte types were classified as JSON above.
+    let needs_plain = plain.as_ref().is_some_and(|p| schema != Some(p));
     if needs_plain && send == Send::Native {
         let mut media = media.clone();
         media["schema"] = plain.unwrap_or_default();
@@ -640,7 +706,7 @@ fn file_parts(
     root: &Value,
     schema: Value,
     op: &OpAt,
-    taken: &mut BTreeSet<String>,
+    taken: &mut Names,
     refs: &mut RefCounts,
 ) -> (Value, usize, Option<(String, Value)>) {
     let target = schema
@@ -667,7 +733,7 @@ fn file_parts(
     let new_name = if own {
         name
     } else {
-        unique(taken, &format!("{name}Multipart"), "")
+        taken.allocate(&format!("{name}Multipart"), "")
     };
     (
         json!({ "$ref": format!("#/components/schemas/{new_name}") }),
@@ -916,11 +982,96 @@ paths:
             op["responses"]["200"]["content"]["application/json"]["schema"],
             json!({})
         );
-        // The XML copy is left for the `unsupported` step to report.
-        assert_eq!(n.problems.len(), 1, "{:?}", n.problems);
-        let problem = n.problems[0].to_string();
-        assert!(problem.contains("application/xml"), "{problem}");
-        // Located where the spec says it, not at the method made for it.
-        assert!(problem.starts_with("t.yaml:10:9:"), "{problem}");
+        // The XML copy is sent as the caller's text under its own type.
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let xml = &n.value["paths"]["/configs/{id}/update#codegen-media-xml"]["post"];
+        assert_eq!(xml[MARKER]["media_type"], "application/xml");
+        assert_eq!(
+            xml["requestBody"]["content"]["text/plain"]["schema"],
+            json!({"type": "string"})
+        );
+    }
+
+    /// Every media type is sendable: textual ones as text, others as bytes,
+    /// whatever the schema describes (the rule, not a list of vendors).
+    #[test]
+    fn every_media_type_is_sent_as_text_or_bytes() {
+        for (media_type, schema, sent_as, plain) in [
+            (
+                "application/xml",
+                r#"{type: object}"#,
+                "text/plain",
+                json!({"type": "string"}),
+            ),
+            (
+                "text/xml",
+                r##"{$ref: "#/components/schemas/Obj"}"##,
+                "text/plain",
+                json!({"type": "string"}),
+            ),
+            (
+                "application/x-yaml",
+                r#"{type: object}"#,
+                "text/plain",
+                json!({"type": "string"}),
+            ),
+            (
+                "application/vnd.api+xml",
+                r#"{type: array, items: {}}"#,
+                "text/plain",
+                json!({"type": "string"}),
+            ),
+            (
+                "text/csv",
+                r#"{type: string}"#,
+                "text/plain",
+                json!({"type": "string"}),
+            ),
+            (
+                "application/x-jsonnet",
+                r#"{type: object}"#,
+                "application/octet-stream",
+                json!({"type": "string", "format": "binary"}),
+            ),
+            (
+                "application/dicom",
+                r#"{}"#,
+                "application/octet-stream",
+                json!({"type": "string", "format": "binary"}),
+            ),
+            (
+                "application/x-msgpack",
+                r#"{type: array}"#,
+                "application/octet-stream",
+                json!({"type": "string", "format": "binary"}),
+            ),
+        ] {
+            let n = run(&format!(
+                r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /x:
+    post:
+      operationId: send
+      requestBody:
+        content:
+          {media_type}:
+            schema: {schema}
+      responses:
+        "204": {{description: ok}}
+components:
+  schemas:
+    Obj: {{type: object, properties: {{a: {{type: string}}}}}}
+"#
+            ));
+            assert!(n.problems.is_empty(), "{media_type}: {:?}", n.problems);
+            let op = &n.value["paths"]["/x"]["post"];
+            assert_eq!(op[MARKER]["media_type"], media_type);
+            assert_eq!(
+                op["requestBody"]["content"][sent_as]["schema"], plain,
+                "{media_type}"
+            );
+        }
     }
 }

@@ -5,9 +5,14 @@
 //!
 //! | step | rewrite |
 //! |---|---|
-//! | `references` | a percent-encoded `$ref` fragment (`#/components/schemas/Foo%20Bar`) decoded: a `$ref` is a URI whose fragment is a JSON pointer |
+//! | `references` | every `$ref` names a component: a percent-encoded fragment (`#/components/schemas/Foo%20Bar`) is decoded; a reference to any other place (`#/paths/~1orders/get/responses/404/content/application~1json/schema`, a component's property) makes that node a component of a free name (see [`references`]) |
+//! | `type-names` | component schemas whose names make one Rust type name (`address` beside `Address`) are renamed to free ones (`address2`), every reference following (see [`type_names`]) |
 //! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
+//! | `parameter-content` | a parameter given by `content` (one media type) instead of `schema`: a plain value takes that schema, a JSON-encoded one is the caller's JSON text (see [`parameter_schemas`]) |
+//! | `path-required` | a path parameter not marked required is made required (OpenAPI: it MUST be) (see [`parameter_schemas`]) |
+//! | `path-text` | a path parameter whose schema is not one scalar type (an object, an array, a union) takes the segment's text, described (see [`parameter_schemas`]) |
+//! | `enum-types` | an `enum` value its own schema rejects (`type: string, enum: [1, true]`) is brought to the type (`"1"`, `"true"`) or removed, a listed `null` makes the schema nullable (see [`enum_types`]) |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
@@ -31,14 +36,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod enum_types;
 pub mod media_types;
 mod operation_ids;
+mod parameter_schemas;
 pub mod parameters;
+mod references;
 mod required_alternatives;
 pub mod responses;
 mod server_defaults;
 mod string_unions;
 mod titles;
+mod type_names;
 pub mod typify_limits;
 mod untyped_items;
 
@@ -97,10 +106,13 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
         left_out: Vec::new(),
         problems: Vec::new(),
     };
-    timings::stage("decoded-references", || decoded_references(&mut n));
+    timings::stage("references", || references::rewrite(&mut n));
+    timings::stage("type-names", || type_names::rewrite(&mut n));
     timings::stage("operation-ids", || operation_ids::derive(&mut n));
     timings::stage("select", || select(&mut n, config));
     timings::stage("openapi-31", || openapi_31(&mut n));
+    timings::stage("parameter-schemas", || parameter_schemas::rewrite(&mut n));
+    timings::stage("enum-types", || enum_types::rewrite(&mut n));
     timings::stage("media-types", || media_types::rewrite(&mut n));
     timings::stage("parameters", || parameters::rewrite(&mut n));
     timings::stage("string-unions", || string_unions::rewrite(&mut n));
@@ -118,6 +130,9 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
     timings::stage("responses/default-as-errors", || {
         responses::default_as_errors(&mut n, &response_kind)
     });
+    timings::stage("responses/default-as-success", || {
+        responses::default_as_success(&mut n, &response_kind)
+    });
     timings::stage("collapse", || collapse(&mut n, doc, config));
     timings::stage("defaults", || defaults(&mut n));
     timings::stage("server-defaults", || server_defaults::rewrite(&mut n));
@@ -127,6 +142,18 @@ pub fn normalize(doc: &Document, config: &Config) -> Normalized {
         prune(&mut n);
     }
     n
+}
+
+/// The Rust type names the component schemas of `root` take: steps that
+/// add a component allocate its name here, so no two components can make
+/// one type (see [`crate::naming::Names`]).
+pub(crate) fn component_type_names(root: &Value) -> crate::naming::Names {
+    let keys = root
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys().map(String::as_str));
+    crate::naming::Names::new(crate::naming::Case::Pascal, keys)
 }
 
 impl Normalized {
@@ -210,25 +237,6 @@ fn select(n: &mut Normalized, config: &Config) {
 }
 
 /// `openapi-3.1`: OpenAPI 3.1 / JSON Schema 2020-12 -> OpenAPI 3.0.
-/// `references`: a `$ref` fragment written percent-encoded
-/// (`#/components/schemas/Foo%20Bar`) is decoded; progenitor matches the
-/// component name as written.
-fn decoded_references(n: &mut Normalized) {
-    let mut count = 0;
-    walk::references_mut(&mut n.value, &mut |r| {
-        if let Some(decoded) = walk::decoded_reference(r) {
-            *r = decoded;
-            count += 1;
-        }
-    });
-    if count > 0 {
-        n.change(
-            "references",
-            format!("{count} percent-encoded references decoded"),
-        );
-    }
-}
-
 fn openapi_31(n: &mut Normalized) {
     let is_31 = n
         .value
@@ -789,6 +797,7 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
     let hint = "set `lossy.collapse_types = true` in codegen.toml to keep one type (the JSON one, or the first)";
     // Planned on the document as it is, then written: no copy of the
     // document to read from.
+    let mut types = component_type_names(&n.value);
     let root = &n.value;
     let mut edits: Vec<(OpAt, CollapseEdit)> = Vec::new();
     for op in walk::operations(root) {
@@ -898,7 +907,7 @@ fn collapse(n: &mut Normalized, doc: &Document, config: &Config) {
                     .iter()
                     .map(|(code, kind)| ((*code).clone(), kind.clone()))
                     .collect();
-                let several = responses::several(root, &op, class, &members, &keep);
+                let several = responses::several(root, &op, class, &members, &keep, &mut types);
                 edits.push((op.clone(), CollapseEdit::Several(several)));
             } else {
                 edits.push((op.clone(), CollapseEdit::Problem(
@@ -1180,29 +1189,29 @@ mod tests {
         );
     }
 
-    /// An XML object body: no generator path sends it.
-    const XML_BODY: &str = "openapi: 3.0.0\npaths:\n  /f:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          application/xml:\n            schema: {type: object}\n      responses: {}\n";
+    /// A path parameter in `matrix` style: no generator path sends it.
+    const MATRIX_PATH: &str = "openapi: 3.0.0\npaths:\n  /f/{id}:\n    post:\n      operationId: upload\n      parameters:\n        - {name: id, in: path, required: true, style: matrix, schema: {type: string}}\n      responses: {}\n";
 
     #[test]
     fn unsupported_operations_need_consent() {
-        let n = run(XML_BODY, &Config::default());
+        let n = run(MATRIX_PATH, &Config::default());
         assert_eq!(n.problems.len(), 1);
         let p = n.problems[0].to_string();
-        assert!(p.starts_with("s.yaml:7:9: at `paths./f.post.requestBody.content` (operation `upload`): request body type application/xml is not supported"), "{p}");
+        assert!(p.starts_with("s.yaml:7:11: at `paths./f/{id}.post.parameters[0]` (operation `upload`): parameter `id` has style `matrix`; only `simple` is supported"), "{p}");
         assert!(p.contains("lossy.drop_unsupported_operations = true` in codegen.toml to leave this operation out"), "{p}");
 
         let mut config = Config::default();
         config.lossy.drop_unsupported_operations = true;
-        let n = run(XML_BODY, &config);
+        let n = run(MATRIX_PATH, &config);
         assert!(n.problems.is_empty());
         assert_eq!(
             n.left_out,
             [LeftOut {
                 operation: "upload".into(),
-                reason: "request body type application/xml is not supported".into()
+                reason: "parameter `id` has style `matrix`; only `simple` is supported".into()
             }]
         );
-        assert!(n.value["paths"].get("/f").is_none());
+        assert!(n.value["paths"].get("/f/{id}").is_none());
     }
 
     const TWO_ERRORS: &str = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok}\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E1'}}}}\n        '429': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E2'}}}}\ncomponents:\n  schemas:\n    E1: {type: object}\n    E2: {type: object}\n";

@@ -1,5 +1,13 @@
-//! `operation-ids`: an operation without an `operationId` is given one,
-//! derived from its method and path.
+//! `operation-ids`: every operation gets an `operationId` that names a
+//! Rust method of its own.
+//!
+//! **Given ids that make one method name** (`getUser` and `get_user`,
+//! `list-items` and `list_items`: progenitor's `get_user` twice, E0592)
+//! are told apart: the first keeps its id, each later one gets the first
+//! free `<id>_2`, `<id>_3`, .. (free as a Rust name, see
+//! [`crate::naming::Names`]); each rename is reported.
+//!
+//! **A missing id** is derived from the method and path.
 //!
 //! Real specs often leave `operationId` out (xkcd, the NYT, CircleCI).
 //! progenitor needs one per operation: it is the Rust method name. The name
@@ -10,20 +18,46 @@
 //! id or an earlier derived one) gets `_2`, `_3`, ... Nothing is lost; each
 //! name is reported.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Value, json};
 
 use super::Normalized;
+use crate::naming::{Case, Names};
 use crate::walk;
 
-/// Name every operation that has no `operationId`.
+/// Name every operation that has no `operationId`, and tell apart given
+/// ids that make one Rust method name.
 pub(super) fn derive(n: &mut Normalized) {
     let ops = walk::operations(&n.value);
-    let mut taken: BTreeSet<String> = ops.iter().filter_map(|o| o.id.clone()).collect();
+    let mut taken = Names::new(Case::Snake, []);
+    // First spellings are taken before any rename, so a rename never takes
+    // the name of a later operation.
+    let firsts: Vec<bool> = ops
+        .iter()
+        .map(|o| o.id.as_deref().is_some_and(|id| taken.take(id)))
+        .collect();
+    let mut renamed = Vec::new();
+    for (op, _) in ops
+        .iter()
+        .zip(&firsts)
+        .filter(|(o, first)| o.id.is_some() && !**first)
+    {
+        let id = op.id.as_deref().unwrap_or_default();
+        let name = taken.allocate(id, "_");
+        if let Some(Value::Object(o)) = walk::operation_mut(&mut n.value, op) {
+            o.insert("operationId".into(), json!(name));
+            renamed.push(format!(
+                "{} {}: operationId `{id}` -> `{name}` (its Rust method name is another operation's)",
+                op.method.to_uppercase(),
+                op.path
+            ));
+        }
+    }
+    for what in renamed {
+        n.change("operation-ids", what);
+    }
     let mut named = Vec::new();
     for op in ops.iter().filter(|o| o.id.is_none()) {
-        let name = crate::naming::unique(&mut taken, &derived_name(&op.method, &op.path), "_");
+        let name = taken.allocate(&derived_name(&op.method, &op.path), "_");
         if let Some(Value::Object(o)) = walk::operation_mut(&mut n.value, op) {
             o.insert("operationId".into(), json!(name));
             named.push(format!(
@@ -105,5 +139,25 @@ mod tests {
                 .iter()
                 .any(|c| c.step == "operation-ids" && c.what == "named GET /a -> get_a_2")
         );
+    }
+
+    #[test]
+    fn given_ids_of_one_method_name_are_told_apart() {
+        let doc = Document::from_value(
+            "t.json",
+            json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/a": {"get": {"operationId": "getUser", "responses": {}},
+                           "post": {"operationId": "get_user", "responses": {}},
+                           "put": {"operationId": "get_user_2", "responses": {}}}
+                }
+            }),
+        );
+        let n = super::super::normalize(&doc, &Config::default());
+        assert_eq!(n.value["paths"]["/a"]["get"]["operationId"], "getUser");
+        assert_eq!(n.value["paths"]["/a"]["put"]["operationId"], "get_user_2");
+        assert_eq!(n.value["paths"]["/a"]["post"]["operationId"], "get_user_3");
+        assert!(n.changes.iter().any(|c| c.step == "operation-ids" && c.what.contains("`get_user` -> `get_user_3`")));
     }
 }

@@ -74,10 +74,7 @@ fn rust_name(p: &Value) -> String {
 /// Run the step.
 pub(super) fn rewrite(n: &mut Normalized) {
     push_down_path_parameters(n);
-    let mut taken: BTreeSet<String> = n.value["components"]["schemas"]
-        .as_object()
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = super::component_type_names(&n.value);
     for op in walk::operations(&n.value) {
         let id = op.id.clone().unwrap_or_default();
         let mut kept = Vec::new();
@@ -104,9 +101,19 @@ pub(super) fn rewrite(n: &mut Normalized) {
                 .collect(),
             _ => BTreeSet::new(),
         };
+        // Path parameters claim their names first: the generated code can
+        // take over a query, header or cookie parameter, not a path one
+        // (`account_id` in the query beside `{accountId}` in the path).
+        let is_path = |d: &Value| d.get("in").and_then(Value::as_str) == Some("path");
         for p in params {
             let d = walk::deref(root, p);
-            let clash = !handed_over(root, d) && !rust_names.insert(rust_name(d));
+            if is_path(d) {
+                rust_names.insert(rust_name(d));
+            }
+        }
+        for p in params {
+            let d = walk::deref(root, p);
+            let clash = !is_path(d) && !handed_over(root, d) && !rust_names.insert(rust_name(d));
             if !handed_over(root, d) && !clash {
                 kept.push(p.clone());
                 continue;
@@ -141,7 +148,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                     .collect();
-                let component = crate::naming::unique(&mut taken, &base, "");
+                let component = taken.allocate(&base, "");
                 new_schemas.push((component.clone(), schema));
                 json!({ "$ref": format!("#/components/schemas/{component}") })
             };

@@ -31,6 +31,7 @@ pub(super) fn several(
     class: &'static str,
     members: &[Member],
     keep: &str,
+    types: &mut crate::naming::Names,
 ) -> Several {
     let id = op.id.clone().unwrap_or_default();
     let mut entries = Vec::new();
@@ -57,10 +58,11 @@ pub(super) fn several(
             schema = if s.get("$ref").is_some() || kept {
                 s
             } else {
-                let name: String = format!("{id}-{status}-response")
+                let base: String = format!("{id}-{status}-response")
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                     .collect();
+                let name = types.allocate(&base, "-");
                 hoisted.push((name.clone(), s));
                 json!({ "$ref": format!("#/components/schemas/{name}") })
             };
@@ -165,5 +167,95 @@ pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value
                 op.id.as_deref().unwrap_or(&op.at)
             ),
         );
+    }
+}
+
+/// The other side of [`default_as_errors`]: an operation that lists no
+/// success status (no `2xx`, `2XX` or `101`) can only describe its
+/// successes with `default` ("OK" in the spec). progenitor reads `default`
+/// as a success *and* an error; when a listed error status has another
+/// body type (a `400` without a body beside a `default` with one), the
+/// operation has two error types and cannot be generated. Such a `default`
+/// is given as `2XX`: the successes keep its body, the listed error
+/// statuses keep theirs, and any other status is an undocumented error.
+pub(super) fn default_as_success(n: &mut Normalized, kind: &dyn Fn(&Value, &Value) -> String) {
+    let root = &n.value;
+    let mut plan = Vec::new();
+    for op in walk::operations(root) {
+        let Some(Value::Object(responses)) =
+            walk::operation(root, &op).and_then(|o| o.get("responses"))
+        else {
+            continue;
+        };
+        let Some(default) = responses.get("default") else {
+            continue;
+        };
+        let is_success = |code: &str| code.starts_with('2') || code == "101";
+        if responses.keys().any(|c| is_success(c)) {
+            continue;
+        }
+        let default_kind = kind(root, default);
+        let conflict = responses.iter().any(|(code, r)| {
+            (code.starts_with('4') || code.starts_with('5')) && kind(root, r) != default_kind
+        });
+        if !conflict {
+            continue;
+        }
+        let new: serde_json::Map<String, Value> = responses
+            .iter()
+            .map(|(code, r)| {
+                let code = if code == "default" {
+                    "2XX"
+                } else {
+                    code.as_str()
+                };
+                (code.to_owned(), r.clone())
+            })
+            .collect();
+        plan.push((op, new));
+    }
+    for (op, new) in plan {
+        if let Some(o) = walk::operation_mut(&mut n.value, &op) {
+            o["responses"] = Value::Object(new);
+        }
+        n.change(
+            "responses",
+            format!(
+                "{}: no success status is listed, so the `default` response is the success body (2XX); the listed error statuses keep theirs",
+                op.id.as_deref().unwrap_or(&op.at)
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod default_tests {
+    use crate::config::Config;
+
+    #[test]
+    fn a_default_with_no_success_status_is_the_success() {
+        let doc = crate::load::load_bytes(
+            br#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /apps:
+    get:
+      operationId: list
+      responses:
+        "400": {description: bad}
+        default:
+          description: OK
+          content: {"*/*": {schema: {type: object, properties: {a: {type: string}}}}}
+"#,
+            "t.yaml",
+        )
+        .unwrap();
+        let n = super::super::normalize(&doc, &Config::default());
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let r = &n.value["paths"]["/apps"]["get"]["responses"];
+        assert!(r.get("default").is_none(), "{r}");
+        assert!(r["2XX"]["content"].is_object(), "{r}");
+        assert_eq!(r["400"]["description"], "bad");
     }
 }

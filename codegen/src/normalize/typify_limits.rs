@@ -1,10 +1,13 @@
 //! `typify-limits`: schemas typify (0.8) panics on, rewritten to ones that
 //! describe the same JSON and that it takes. Each rewrite is reported.
 //!
-//! * **`format` on an object, array or boolean** (Twilio's
-//!   `{type: object, format: uri-map}`): typify stops with "invalid (or
-//!   unexpected) schema". A format only describes strings and numbers, so
-//!   there it says nothing about the JSON; it is removed.
+//! * **`format` on an object, array, boolean, or a schema with no `type`**
+//!   (Twilio's `{type: object, format: uri-map}`, Learnifier's
+//!   `{format: string}`): typify stops with "invalid (or unexpected)
+//!   schema". A format only describes strings and numbers: on another type
+//!   it says nothing about the JSON, and on a schema of no type it only
+//!   narrows the strings (or numbers) among the values it takes. It is
+//!   removed: the schema takes what it took, strings unchecked.
 //! * **`enum` beside `allOf`** (Discord's
 //!   `{type: integer, enum: [10, 11, 12], allOf: [$ref: ChannelTypes]}`):
 //!   typify reaches `unreachable!()` while merging. The enum lists every
@@ -71,7 +74,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
     for path in formats {
         n.change(
             "typify-limits",
-            format!("{path}: a format says nothing about a non-scalar; removed"),
+            format!("{path}: a format on a schema that is not a string or number; removed"),
         );
     }
     for path in enum_all_of {
@@ -95,13 +98,13 @@ pub(super) fn rewrite(n: &mut Normalized) {
     }
 }
 
-/// The `format` of a schema that is an object, an array or a boolean.
+/// The `format` of a schema that is an object, an array, a boolean, or of
+/// no type.
 fn pointless_format(s: &Map<String, Value>) -> Option<String> {
     let format = s.get("format")?.as_str()?;
     let kind = s.get("type").and_then(Value::as_str);
-    let non_scalar = matches!(kind, Some("object" | "array" | "boolean"))
-        || (kind.is_none() && (s.contains_key("properties") || s.contains_key("items")));
-    non_scalar.then(|| format.to_owned())
+    let not_scalar = matches!(kind, Some("object" | "array" | "boolean")) || kind.is_none();
+    not_scalar.then(|| format.to_owned())
 }
 
 /// The variant names to give a string enum whose values typify would not
@@ -181,6 +184,8 @@ components:
       type: object
       properties:
         links: {type: object, format: uri-map}
+        surname: {format: string, description: untyped}
+        created: {type: string, format: date-time}
         kind: {type: integer, enum: [10, 11], allOf: [{$ref: '#/components/schemas/Kind'}]}
     Kind: {type: integer, enum: [1, 10, 11]}
     Order: {type: string, enum: [-created, +created, name]}
@@ -190,6 +195,12 @@ components:
 "#);
         let s = &n.value["components"]["schemas"];
         assert!(s["Account"]["properties"]["links"].get("format").is_none());
+        assert!(
+            s["Account"]["properties"]["surname"]
+                .get("format")
+                .is_none()
+        );
+        assert_eq!(s["Account"]["properties"]["created"]["format"], "date-time");
         assert!(s["Account"]["properties"]["kind"].get("allOf").is_none());
         assert_eq!(s["Account"]["properties"]["kind"]["enum"], json!([10, 11]));
         assert_eq!(s["Fine"]["enum"], json!(["a-b", "c"]));
@@ -210,7 +221,7 @@ components:
                 .iter()
                 .filter(|c| c.step == "typify-limits")
                 .count(),
-            5
+            6
         );
     }
 }
