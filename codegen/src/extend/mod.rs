@@ -13,6 +13,7 @@
 //! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#codegen-media-<kind>` its path was told apart by |
 //! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
 //! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
+//! | `methods` | [`methods`] | an `OPTIONS` or `TRACE` operation's request is built with `reqwest::Client::request(Method::OPTIONS, url)`: reqwest has no shortcut for them |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
 //!
 //! The builders are found by the `OperationInfo { operation_id }` progenitor
@@ -20,6 +21,7 @@
 //! error, never a silent omission.
 
 pub mod bodies;
+pub mod methods;
 pub mod parameters;
 pub mod responses;
 pub mod streams;
@@ -127,6 +129,7 @@ pub fn extend(
             fragments.push(fragment);
         }
     }
+    let methods = methods::rewrite(builder);
     let upgrades = responses::upgrades_with_stream_errors(builder);
     if !new_types.is_empty() {
         module_items(file, "types")
@@ -163,6 +166,12 @@ pub fn extend(
         out.push(Refinement {
             step: "responses",
             what: format!("{upgrades} operations read a 101 without needing `Debug` of their byte-stream error body"),
+        });
+    }
+    if methods > 0 {
+        out.push(Refinement {
+            step: "methods",
+            what: format!("{methods} requests of a method reqwest has no shortcut for (OPTIONS, TRACE) are built with `request`"),
         });
     }
     if params_done > 0 {

@@ -7,6 +7,13 @@
 //! free `<id>_2`, `<id>_3`, .. (free as a Rust name, see
 //! [`crate::naming::Names`]); each rename is reported.
 //!
+//! **Ids that name a method the client has for itself** (`post`, `pre`,
+//! `exec`: the hooks every `send()` calls as `client.post(..)`, which an
+//! operation's method of that name would shadow; `new`, `baseurl`,
+//! `client`, `api_version`, `inner`) are renamed the same way (`Post` ->
+//! `Post_2`), and reported. (`builder` and `from_env` keep theirs: the
+//! `connect` stage then offers the constructors on `ClientBuilder` only.)
+//!
 //! **A missing id** is derived from the method and path.
 //!
 //! Real specs often leave `operationId` out (xkcd, the NYT, CircleCI).
@@ -24,11 +31,25 @@ use super::Normalized;
 use crate::naming::{Case, Names};
 use crate::walk;
 
+/// Methods `Client` has whatever the spec says (progenitor's and the
+/// runtime hooks'), which no operation may take.
+pub const CLIENT_METHODS: [&str; 9] = [
+    "new",
+    "new_with_client",
+    "baseurl",
+    "client",
+    "api_version",
+    "inner",
+    "pre",
+    "exec",
+    "post",
+];
+
 /// Name every operation that has no `operationId`, and tell apart given
 /// ids that make one Rust method name.
 pub(super) fn derive(n: &mut Normalized) {
     let ops = walk::operations(&n.value);
-    let mut taken = Names::new(Case::Snake, []);
+    let mut taken = Names::new(Case::Snake, CLIENT_METHODS);
     // First spellings are taken before any rename, so a rename never takes
     // the name of a later operation.
     let firsts: Vec<bool> = ops
@@ -139,6 +160,25 @@ mod tests {
                 .iter()
                 .any(|c| c.step == "operation-ids" && c.what == "named GET /a -> get_a_2")
         );
+    }
+
+    #[test]
+    fn ids_of_the_clients_own_methods_are_renamed() {
+        let doc = Document::from_value(
+            "t.json",
+            json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/a": {"post": {"operationId": "Post", "responses": {}},
+                           "get": {"operationId": "exec", "responses": {}},
+                           "put": {"operationId": "builder", "responses": {}}}
+                }
+            }),
+        );
+        let n = super::super::normalize(&doc, &Config::default());
+        assert_eq!(n.value["paths"]["/a"]["post"]["operationId"], "Post_2");
+        assert_eq!(n.value["paths"]["/a"]["get"]["operationId"], "exec_2");
+        assert_eq!(n.value["paths"]["/a"]["put"]["operationId"], "builder");
     }
 
     #[test]

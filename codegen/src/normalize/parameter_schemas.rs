@@ -27,8 +27,10 @@
 //! takes a string, its description names the schema.
 //!
 //! **`path-required`**: a path parameter not marked `required: true`
-//! (OpenAPI: it MUST be; progenitor asserts it) is made required: the
-//! path cannot be formed without it.
+//! (OpenAPI: it MUST be; progenitor asserts it) is made required, and one
+//! whose schema is `nullable` loses `nullable`: the path cannot be formed
+//! without a value, and a segment is never null (the generated code would
+//! take an `Option` it cannot put in the path).
 //!
 //! Every rewrite is reported; no parameter is dropped.
 
@@ -100,6 +102,15 @@ pub(super) fn rewrite(n: &mut Normalized) {
             changes.push((
                 "path-required",
                 format!("{at}: a path parameter is required (OpenAPI: it MUST be)"),
+            ));
+        }
+        if p.get("in").and_then(Value::as_str) == Some("path")
+            && let Some(Value::Object(schema)) = p.get_mut("schema")
+            && schema.shift_remove("nullable").is_some()
+        {
+            changes.push((
+                "path-required",
+                format!("{at}: a path segment cannot be null; `nullable` removed"),
             ));
         }
         let Some(p) = get_ref(&n.value, &tokens) else {
@@ -305,7 +316,7 @@ paths:
     delete:
       operationId: uninstall
       parameters:
-        - {name: id, in: path, schema: {type: string}}
+        - {name: id, in: path, schema: {type: string, nullable: true}}
         - {name: version, in: path, required: true, schema: {$ref: "#/components/schemas/Version"}}
         - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
         - {name: slug, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}}

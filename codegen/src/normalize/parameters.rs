@@ -180,7 +180,8 @@ pub(super) fn rewrite(n: &mut Normalized) {
     }
 }
 
-/// A path item whose own `parameters` include one to hand over gives each
+/// A path item whose own `parameters` include one to hand over, or one
+/// whose Rust name an operation's own parameter has, gives each
 /// of its operations a copy (an operation's parameter of the same name and
 /// location wins, as OpenAPI says) and keeps none itself.
 fn push_down_path_parameters(n: &mut Normalized) {
@@ -199,13 +200,30 @@ fn push_down_path_parameters(n: &mut Normalized) {
         let Some(Value::Array(shared)) = item.get("parameters") else {
             continue;
         };
-        if !shared
-            .iter()
-            .any(|p| handed_over(root, walk::deref(root, p)))
+        let key = |p: &Value| param_key(root, p);
+        // A shared parameter whose Rust name an operation's own parameter
+        // also has (a shared query `metrics` beside the operation's path
+        // `{metrics:.*}`) is one of two fields of one name unless the
+        // operation owns both and one is handed over.
+        let clashes = walk::METHODS.iter().any(|method| {
+            let own = item
+                .get(*method)
+                .and_then(|o| o.get("parameters"))
+                .and_then(Value::as_array);
+            own.into_iter().flatten().any(|q| {
+                shared.iter().any(|p| {
+                    key(p) != key(q)
+                        && rust_name(walk::deref(root, p)) == rust_name(walk::deref(root, q))
+                })
+            })
+        });
+        if !clashes
+            && !shared
+                .iter()
+                .any(|p| handed_over(root, walk::deref(root, p)))
         {
             continue;
         }
-        let key = |p: &Value| param_key(root, p);
         let mut methods = Vec::new();
         for method in walk::METHODS {
             let Some(Value::Object(o)) = item.get(method) else {
@@ -242,6 +260,50 @@ fn push_down_path_parameters(n: &mut Normalized) {
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    /// A query parameter and a path parameter of one Rust name: the path
+    /// one keeps its name (the generated code cannot take over a path
+    /// parameter), the query one is handed over, whether it is the
+    /// operation's own or shared by the path item.
+    #[test]
+    fn path_parameters_keep_their_rust_names() {
+        let doc = crate::load::load_bytes(
+            br#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /accounts/{accountId}/{metrics:.*}:
+    parameters:
+      - {name: metrics, in: query, schema: {type: string}}
+    get:
+      operationId: getAccount
+      parameters:
+        - {name: account_id, in: query, required: true, schema: {type: integer}}
+        - {name: accountId, in: path, required: true, schema: {type: string}}
+        - {name: "metrics:.*", in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"#,
+            "t.yaml",
+        )
+        .unwrap();
+        let n = super::super::normalize(&doc, &Config::default());
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        let op = &n.value["paths"]["/accounts/{accountId}/{metrics:.*}"]["get"];
+        let kept: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(kept, ["accountId", "metrics:.*"]);
+        let moved: Vec<&str> = op[MARKER]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(moved, ["metrics", "account_id"]);
+    }
 
     #[test]
     fn unsendable_parameters_are_handed_over_with_named_schemas() {

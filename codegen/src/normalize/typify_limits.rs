@@ -8,11 +8,14 @@
 //!   it says nothing about the JSON, and on a schema of no type it only
 //!   narrows the strings (or numbers) among the values it takes. It is
 //!   removed: the schema takes what it took, strings unchecked.
-//! * **`enum` beside `allOf`** (Discord's
-//!   `{type: integer, enum: [10, 11, 12], allOf: [$ref: ChannelTypes]}`):
-//!   typify reaches `unreachable!()` while merging. The enum lists every
-//!   value the schema takes, so the `allOf` members (which can only rule
-//!   values out) are removed.
+//! * **`enum` beside `allOf`, `anyOf` or `oneOf`** (Discord's
+//!   `{type: integer, enum: [10, 11, 12], allOf: [$ref: ChannelTypes]}`,
+//!   GitHub's `{type: string, enum: [gh-pages, master], anyOf: [string,
+//!   object]}`): typify reaches `unreachable!()` while merging, or makes a
+//!   checked newtype over a union that cannot be compared (E0277). The
+//!   enum lists every value the schema takes (JSON Schema applies every
+//!   keyword), so the members, which can only rule values out, are
+//!   removed.
 //! * **Enum values typify cannot name** (Jira's `[-created, +created]` and
 //!   `[=, !=, >, <, ..]`): typify names a variant after its value with the
 //!   symbols dropped, finds two alike, and panics. Such an enum's values
@@ -51,13 +54,18 @@ pub(super) fn rewrite(n: &mut Normalized) {
             s.shift_remove("format");
             formats.push(format!("{path} ({format})"));
         }
-        if s.contains_key("allOf")
+        if ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .any(|k| s.contains_key(*k))
             && let Some(Value::Array(listed)) = s.get("enum")
             && !listed.is_empty()
             && listed.iter().all(|v| !v.is_object() && !v.is_array())
         {
-            s.shift_remove("allOf");
-            enum_all_of.push(path.to_owned());
+            for key in ["allOf", "anyOf", "oneOf"] {
+                if s.shift_remove(key).is_some() {
+                    enum_all_of.push(format!("{path} ({key})"));
+                }
+            }
         }
         if let Some(names) = names_needed(s) {
             let Some(Value::Array(listed)) = s.get_mut("enum") else {
@@ -81,7 +89,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
         n.change(
             "typify-limits",
             format!(
-                "{path}: the enum lists every value, so its allOf (which only restricts) is removed"
+                "{path}: the enum lists every value, so the members beside it (which only restrict) are removed"
             ),
         );
     }

@@ -5,6 +5,7 @@
 //!
 //! | step | module | rewrite |
 //! |---|---|---|
+//! | `field-names` | [`field_names`] | struct fields of one Rust name (`_id` and `id`) are told apart (`id_2`), keeping their JSON names; builders and conversions follow |
 //! | `enum-values` | [`enum_values`] | the enums whose values typify cannot name (given placeholders by `normalize`'s `typify-limits`) get the spec's values back, with names made for them |
 //! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
 //! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
@@ -18,6 +19,7 @@
 //! rewritten here.
 
 pub mod enum_values;
+pub mod field_names;
 pub mod nullable;
 pub mod number_form;
 pub mod open_enums;
@@ -73,8 +75,15 @@ pub fn refine(
     doc: &serde_json::Value,
     rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
 ) -> Vec<Refinement> {
+    let fields = crate::timings::stage("field-names", || field_names::distinct(file, rewrites));
     let restored = enum_values::restore(file, doc, rewrites);
     let mut done: Vec<Refinement> = Vec::new();
+    if fields > 0 {
+        done.push(Refinement {
+            step: "field-names",
+            what: format!("{fields} fields of a name another field of their struct has are renamed (JSON names kept)"),
+        });
+    }
     if restored > 0 {
         done.push(Refinement {
             step: "enum-values",
