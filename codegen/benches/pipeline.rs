@@ -1,6 +1,9 @@
 //! Generation benchmarks (issue: "Benchmarks"): the whole pipeline on the
 //! seed spec, its scaling over synthetic specs of 1..1000 operations, and
-//! its overhead over bare progenitor + prettyplease on the same input.
+//! its overhead over bare progenitor + prettyplease on the same input; the
+//! pathological cases: a spec of 300 operations one of which progenitor
+//! fails on (the failing operation is found by bisection), and telnyx's
+//! 1 MB spec (`../shared/specs/wide`, which took 72 s before).
 //!
 //! `cargo bench -p codegen` (or `cargo xtask bench`, which also measures
 //! whole-process times and memory). Results: BENCHMARKS.md.
@@ -109,6 +112,33 @@ fn benches(c: &mut Criterion) {
         b.iter(|| black_box(doc.to_openapi(&normalized.value).unwrap()))
     });
     stages.finish();
+
+    // A spec progenitor fails on: the time to name the failing operation.
+    let failing = dir.path().join("failing-300.yaml");
+    let mut spec = synthetic_spec(300);
+    let broken = "  /broken:\n    get:\n      operationId: broken\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {a: {not: {enum: [1, a]}}}}}}\ncomponents:\n";
+    spec = spec.replacen("components:\n", broken, 1);
+    std::fs::write(&failing, spec).unwrap();
+    let mut group = c.benchmark_group("pathological");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    let target = target_for(&failing);
+    group.bench_function("failing-300", |b| {
+        b.iter(|| {
+            let err = pipeline::render(&target).expect_err("one operation fails");
+            black_box(err.to_string().len())
+        })
+    });
+    let telnyx = workspace_root().join("../shared/specs/wide/25-telnyx-com-2-0-0.yaml");
+    if telnyx.exists() {
+        let target = target_for(&telnyx);
+        group.bench_function("telnyx", |b| {
+            b.iter(|| black_box(workspace_pipeline(&target)))
+        });
+    }
+    group.finish();
 
     // The whole OpenAI API, when ../shared/specs is beside the checkout.
     let openai = workspace_root().join("../shared/specs/openai-openapi-f85dbe2-3.1.0.yaml");

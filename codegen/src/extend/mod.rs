@@ -171,7 +171,7 @@ pub fn extend(
     if methods > 0 {
         out.push(Refinement {
             step: "methods",
-            what: format!("{methods} requests of a method reqwest has no shortcut for (OPTIONS, TRACE) are built with `request`"),
+            what: format!("requests of methods reqwest has no shortcut for (OPTIONS, TRACE) built with `request`: {methods}"),
         });
     }
     if params_done > 0 {
