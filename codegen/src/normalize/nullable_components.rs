@@ -1,0 +1,72 @@
+//! `nullable-components`: a nullable component schema makes typify emit two
+//! types of one name (E0428); nullability moves to where it is used.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::Normalized;
+
+/// `nullable-components`: a component schema that is itself nullable makes
+/// typify emit `struct X(Option<X>)` beside `struct X {..}` (E0428). Move the
+/// nullability to where the schema is used: the definition loses
+/// `nullable` (and a one-member `allOf` wrapper), and every
+/// `$ref: '#/components/schemas/X'` becomes `{allOf: [$ref], nullable: true}`.
+pub(super) fn nullable_components(n: &mut Normalized) {
+    let Some(Value::Object(schemas)) = n
+        .value
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+    else {
+        return;
+    };
+    let mut moved = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        let Value::Object(s) = schema else { continue };
+        if s.get("nullable") != Some(&json!(true)) {
+            continue;
+        }
+        s.shift_remove("nullable");
+        if let Some(Value::Array(members)) = s.get("allOf")
+            && members.len() == 1
+            && members[0].get("$ref").is_none()
+            && let Value::Object(inner) = members[0].clone()
+        {
+            s.shift_remove("allOf");
+            for (k, v) in inner {
+                s.entry(k).or_insert(v);
+            }
+        }
+        moved.push(format!("#/components/schemas/{name}"));
+    }
+    if moved.is_empty() {
+        return;
+    }
+    let moved_set: BTreeSet<&String> = moved.iter().collect();
+    fn rewrite(v: &mut Value, moved: &BTreeSet<&String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && moved.contains(r)
+                    && map.len() == 1
+                {
+                    *v = json!({ "allOf": [{ "$ref": r.clone() }], "nullable": true });
+                    return;
+                }
+                for child in map.values_mut() {
+                    rewrite(child, moved);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|c| rewrite(c, moved)),
+            _ => {}
+        }
+    }
+    rewrite(&mut n.value, &moved_set);
+    n.change(
+        "nullable-components",
+        format!(
+            "{} nullable component schemas made nullable where used instead",
+            moved.len()
+        ),
+    );
+}

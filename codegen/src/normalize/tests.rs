@@ -1,0 +1,212 @@
+//! The driver's tests: each step through [`super::normalize`].
+
+use super::*;
+use crate::load::load_bytes;
+use serde_json::json;
+
+fn run(yaml: &str, config: &Config) -> Normalized {
+    let doc = load_bytes(yaml.as_bytes(), "s.yaml").unwrap();
+    normalize(&doc, config)
+}
+
+#[test]
+fn openapi_31_constructs_become_30() {
+    let n = run(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: [string, 'null']}\n        b: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}\n        c: {const: x}\n        d: {type: number, exclusiveMinimum: 0}\n        e: {type: string, examples: [one, two]}\n    B: {type: string}\n",
+        &Config::default(),
+    );
+    let a = &n.value["components"]["schemas"]["A"]["properties"];
+    assert_eq!(n.value["openapi"], "3.0.3");
+    assert!(n.value.get("webhooks").is_none());
+    assert_eq!(a["a"], json!({"type": "string", "nullable": true}));
+    assert_eq!(
+        a["b"],
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]})
+    );
+    assert_eq!(a["c"], json!({"enum": ["x"]}));
+    assert_eq!(
+        a["d"],
+        json!({"type": "number", "exclusiveMinimum": true, "minimum": 0})
+    );
+    assert_eq!(a["e"], json!({"type": "string", "example": "one"}));
+    assert!(
+        n.changes.iter().any(|c| c.step == "openapi-3.1"),
+        "{:?}",
+        n.changes
+    );
+    assert!(n.problems.is_empty());
+}
+
+#[test]
+fn nullable_components_become_nullable_uses() {
+    let n = run(
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    Prompt:\n      anyOf:\n        - {type: object, properties: {id: {type: string}}}\n        - {type: 'null'}\n    Req:\n      type: object\n      properties:\n        prompt: {$ref: '#/components/schemas/Prompt'}\n",
+        &Config::default(),
+    );
+    let schemas = &n.value["components"]["schemas"];
+    assert_eq!(
+        schemas["Prompt"],
+        json!({"type": "object", "properties": {"id": {"type": "string"}}})
+    );
+    assert_eq!(
+        schemas["Req"]["properties"]["prompt"],
+        json!({"allOf": [{"$ref": "#/components/schemas/Prompt"}], "nullable": true})
+    );
+}
+
+#[test]
+fn integer_bounds_are_clamped() {
+    let n = run(
+        "openapi: 3.0.0\ncomponents:\n  schemas:\n    S: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}\n",
+        &Config::default(),
+    );
+    assert_eq!(
+        n.value["components"]["schemas"]["S"]["minimum"],
+        json!(i64::MIN)
+    );
+    assert_eq!(
+        n.value["components"]["schemas"]["S"]["maximum"],
+        json!(i64::MAX)
+    );
+}
+
+#[test]
+fn mismatched_path_parameter_is_renamed() {
+    let n = run(
+        "openapi: 3.0.0\npaths:\n  /c/{certificate_id}:\n    get:\n      operationId: get-cert\n      parameters: [{name: cert_id, in: path, required: true, schema: {type: string}}]\n      responses: {}\n",
+        &Config::default(),
+    );
+    assert_eq!(
+        n.value["paths"]["/c/{certificate_id}"]["get"]["parameters"][0]["name"],
+        "certificate_id"
+    );
+    assert_eq!(
+        n.changes[0].what,
+        "get-cert: parameter `cert_id` renamed to `certificate_id` to match the path template"
+    );
+}
+
+#[test]
+fn undeclared_path_variables_are_declared_as_strings() {
+    let n = run(
+        "openapi: 3.0.0\npaths:\n  /c/{certificate_id}:\n    delete:\n      operationId: deleteCertificate\n      responses: {}\n",
+        &Config::default(),
+    );
+    assert!(n.problems.is_empty(), "{:?}", n.problems);
+    assert_eq!(
+        n.value["paths"]["/c/{certificate_id}"]["delete"]["parameters"],
+        json!([{"name": "certificate_id", "in": "path", "required": true, "schema": {"type": "string"}}])
+    );
+}
+
+/// A path parameter in `matrix` style: no generator path sends it.
+const MATRIX_PATH: &str = "openapi: 3.0.0\npaths:\n  /f/{id}:\n    post:\n      operationId: upload\n      parameters:\n        - {name: id, in: path, required: true, style: matrix, schema: {type: string}}\n      responses: {}\n";
+
+#[test]
+fn unsupported_operations_need_consent() {
+    let n = run(MATRIX_PATH, &Config::default());
+    assert_eq!(n.problems.len(), 1);
+    let p = n.problems[0].to_string();
+    assert!(p.starts_with("s.yaml:7:11: at `paths./f/{id}.post.parameters[0]` (operation `upload`): parameter `id` has style `matrix`; only `simple` is supported"), "{p}");
+    assert!(
+        p.contains(
+            "lossy.drop_unsupported_operations = true` in codegen.toml to leave this operation out"
+        ),
+        "{p}"
+    );
+
+    let mut config = Config::default();
+    config.lossy.drop_unsupported_operations = true;
+    let n = run(MATRIX_PATH, &config);
+    assert!(n.problems.is_empty());
+    assert_eq!(
+        n.left_out,
+        [LeftOut {
+            operation: "upload".into(),
+            reason: "parameter `id` has style `matrix`; only `simple` is supported".into()
+        }]
+    );
+    assert!(n.value["paths"].get("/f/{id}").is_none());
+}
+
+const TWO_ERRORS: &str = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok}\n        '404': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E1'}}}}\n        '429': {description: x, content: {application/json: {schema: {$ref: '#/components/schemas/E2'}}}}\ncomponents:\n  schemas:\n    E1: {type: object}\n    E2: {type: object}\n";
+
+#[test]
+fn optional_unsupported_parameters_are_dropped_not_the_operation() {
+    // Styles OpenAPI does not define for a query (deepObject, object
+    // and delimited query parameters and array headers are generated).
+    let yaml = "openapi: 3.0.0\npaths:\n  /l:\n    get:\n      operationId: list\n      parameters:\n        - {name: a, in: query, schema: {type: string}}\n        - {name: m, in: query, style: matrix, schema: {type: string}}\n        - {name: h, in: query, style: label, schema: {type: string}}\n      responses: {}\n";
+    let mut config = Config::default();
+    config.lossy.drop_unsupported_operations = true;
+    let n = run(yaml, &config);
+    assert!(n.left_out.is_empty(), "{:?}", n.left_out);
+    let params = n.value["paths"]["/l"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert_eq!(params.len(), 1);
+    assert_eq!(params[0]["name"], "a");
+    assert_eq!(
+        n.changes.iter().filter(|c| c.step == "unsupported").count(),
+        2
+    );
+}
+
+#[test]
+fn several_error_types_become_one_enum_or_collapse() {
+    let n = run(TWO_ERRORS, &Config::default());
+    assert!(n.problems.is_empty(), "{:?}", n.problems);
+    let op = &n.value["paths"]["/a"]["get"];
+    assert!(op["responses"].get("429").is_none());
+    assert_eq!(
+        op[responses::MARKER]["error"],
+        json!([
+            {"status": "404", "kind": "json", "schema": {"$ref": "#/components/schemas/E1"}, "kept": true},
+            {"status": "429", "kind": "json", "schema": {"$ref": "#/components/schemas/E2"}, "kept": false}
+        ])
+    );
+    let mut config = Config::default();
+    config.lossy.collapse_types = true;
+    let n = run(TWO_ERRORS, &config);
+    assert!(n.problems.is_empty());
+    assert!(
+        n.value["paths"]["/a"]["get"]["responses"]
+            .get("429")
+            .is_none()
+    );
+    assert!(
+        n.value["paths"]["/a"]["get"]["responses"]
+            .get("404")
+            .is_some()
+    );
+}
+
+#[test]
+fn invalid_defaults_are_documented_as_such_without_consent() {
+    let yaml = "openapi: 3.0.0\ncomponents:\n  schemas:\n    S: {type: integer, default: 'x'}\n    U: {anyOf: [{type: string}], default: a}\n    Ok: {type: string, enum: [a, b], default: b}\n";
+    let n = run(yaml, &Config::default());
+    assert!(n.problems.is_empty(), "{:?}", n.problems);
+    let schemas = &n.value["components"]["schemas"];
+    assert_eq!(
+        schemas["S"],
+        json!({"type": "integer", "description": "Default: `\"x\"` (as the spec gives it: it \"x\" does not match type `integer`)."})
+    );
+    assert_eq!(schemas["U"]["description"], "Default: `\"a\"`.");
+    assert_eq!(schemas["Ok"]["description"], "Default: `\"b\"`.");
+    assert!(n.changes.iter().any(|c| c.step == "defaults"));
+}
+
+#[test]
+fn select_and_prune() {
+    let mut config = Config::default();
+    config.select.operations = vec!["a".into()];
+    config.select.prune_components = true;
+    let yaml = "openapi: 3.0.0\npaths:\n  /a:\n    get: {operationId: a, responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}}}\n  /b:\n    get: {operationId: b, responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/B'}}}}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {c: {$ref: '#/components/schemas/C'}}}\n    B: {type: string}\n    C: {type: string}\n";
+    let n = run(yaml, &config);
+    assert!(n.value["paths"].get("/b").is_none());
+    let kept: Vec<&String> = n.value["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(kept, ["A", "C"]);
+}
