@@ -100,26 +100,10 @@ fn every_corpus_crate_compiles() {
     let dir = tempfile::tempdir().unwrap();
     let mut failed = Vec::new();
     for spec in corpus(&specs, &TUNED) {
-        let name = crate_name(&spec);
-        let out = dir.path().join(&name);
-        let target = Target::standalone(&spec, &out, &name).unwrap();
-        pipeline::run(&target, codegen::Mode::Write)
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        let (_, out) = generate_crate(&spec, dir.path());
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
-        write_errors_example(&out, &name);
         let start = Instant::now();
-        let output = pipeline::cargo_for_generated(&root.join(GENERATED_CRATES_TARGET_DIR))
-            .args([
-                "check",
-                "--quiet",
-                "--message-format=short",
-                "--lib",
-                "--examples",
-                "--manifest-path",
-            ])
-            .arg(out.join("Cargo.toml"))
-            .output()
-            .expect("run cargo");
+        let output = cargo_check(&out, &[]);
         let file = spec.file_name().unwrap().to_string_lossy().into_owned();
         println!(
             "{file}: cargo check {:.0} s{}",
@@ -131,13 +115,7 @@ fn every_corpus_crate_compiles() {
             }
         );
         if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let errors: Vec<&str> = stderr
-                .lines()
-                .filter(|l| l.contains("error"))
-                .take(10)
-                .collect();
-            failed.push(format!("{file}:\n{}", errors.join("\n")));
+            failed.push(format!("{file}:\n{}", error_lines(&output, 10)));
         }
         // The crate's sources are not needed any more (Stripe's are 30 MB).
         std::fs::remove_dir_all(&out).ok();
@@ -159,12 +137,7 @@ fn every_drawn_crate_compiles() {
     let dir = tempfile::tempdir().unwrap();
     let mut members = Vec::new();
     for spec in corpus(&specs, &DRAWN) {
-        let name = crate_name(&spec);
-        let out = dir.path().join(&name);
-        let target = Target::standalone(&spec, &out, &name).unwrap();
-        pipeline::run(&target, codegen::Mode::Write)
-            .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-        write_errors_example(&out, &name);
+        let (name, _) = generate_crate(&spec, dir.path());
         members.push(format!("{name:?}"));
     }
     std::fs::write(
@@ -177,32 +150,48 @@ fn every_drawn_crate_compiles() {
     .unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
     let start = Instant::now();
-    let output = pipeline::cargo_for_generated(&root.join(GENERATED_CRATES_TARGET_DIR))
-        .args([
-            "check",
-            "--quiet",
-            "--message-format=short",
-            "--workspace",
-            "--keep-going",
-            "--lib",
-            "--examples",
-            "--manifest-path",
-        ])
-        .arg(dir.path().join("Cargo.toml"))
-        .output()
-        .expect("run cargo");
+    let output = cargo_check(dir.path(), &["--workspace", "--keep-going"]);
     println!(
         "{} drawn crates: cargo check {:.0} s",
         members.len(),
         start.elapsed().as_secs_f64()
     );
+    assert!(output.status.success(), "{}", error_lines(&output, 40));
+}
+
+/// The standalone crate of `spec`, written into `dir` under its crate
+/// name, with the `?` example of every operation: `(name, directory)`.
+fn generate_crate(spec: &Path, dir: &Path) -> (String, PathBuf) {
+    let name = crate_name(spec);
+    let out = dir.join(&name);
+    let target = Target::standalone(spec, &out, &name).unwrap();
+    pipeline::run(&target, codegen::Mode::Write)
+        .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    write_errors_example(&out, &name);
+    (name, out)
+}
+
+/// `cargo check` of the library and examples of the crate (or workspace)
+/// in `dir`, with `args`, in the shared target dir of generated crates.
+fn cargo_check(dir: &Path, args: &[&str]) -> std::process::Output {
+    pipeline::cargo_for_generated(&workspace_root().join(GENERATED_CRATES_TARGET_DIR))
+        .args(["check", "--quiet", "--message-format=short"])
+        .args(args)
+        .args(["--lib", "--examples", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .output()
+        .expect("run cargo")
+}
+
+/// The first `n` lines of cargo's output that mention an error.
+fn error_lines(output: &std::process::Output, n: usize) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let errors: Vec<&str> = stderr
         .lines()
         .filter(|l| l.contains("error"))
-        .take(40)
+        .take(n)
         .collect();
-    assert!(output.status.success(), "{}", errors.join("\n"));
+    errors.join("\n")
 }
 
 /// `examples/errors.rs`: `?` from every operation's `send()` into

@@ -145,7 +145,7 @@ fn response_component(root: &Value, method: &str, path: &str, status: &str) -> O
     let reference = media.get("schema")?.get("$ref")?.as_str()?;
     reference
         .strip_prefix("#/components/schemas/")
-        .map(|n| n.replace("~1", "/").replace("~0", "~"))
+        .map(crate::walk::unescape_token)
 }
 
 fn operation<'a>(
@@ -491,10 +491,7 @@ impl Judge {
                 .filter(|(status, _)| status.starts_with('2'))
                 .find_map(|(_, r)| json_schema(r)),
             Subject::Schema { name } => {
-                let pointer = format!(
-                    "#/components/schemas/{}",
-                    name.replace('~', "~0").replace('/', "~1")
-                );
+                let pointer = format!("#/components/schemas/{}", crate::walk::escape_token(name));
                 Some(serde_json::json!({ "$ref": pointer }))
             }
         }

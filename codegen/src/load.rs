@@ -201,7 +201,8 @@ pub fn join_index(path: &str, index: usize) -> String {
     format!("{path}[{index}]")
 }
 
-fn kind(v: &Value) -> &'static str {
+/// What a value is, for messages: "a string", "a sequence", ...
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -259,6 +259,17 @@ fn push_key(path: &mut String, key: &str) -> usize {
     len
 }
 
+/// A name as a JSON pointer token (RFC 6901): `~` -> `~0`, `/` -> `~1`.
+pub fn escape_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer token as the name it stands for (RFC 6901): `~1` -> `/`,
+/// then `~0` -> `~`.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 fn push_index(path: &mut String, index: usize) -> usize {
     use std::fmt::Write as _;
     let len = path.len();

@@ -43,12 +43,19 @@ use crate::walk;
 /// Run the step on every parameter object: components, path items and
 /// operations.
 pub(super) fn rewrite(n: &mut Normalized) {
-    let mut places: Vec<(String, Vec<String>)> = Vec::new();
+    // (path for messages, JSON pointer) of every parameter object.
+    let mut places: Vec<(String, String)> = Vec::new();
+    let pointer = |tokens: &[&str]| -> String {
+        tokens
+            .iter()
+            .map(|t| format!("/{}", walk::escape_token(t)))
+            .collect()
+    };
     if let Some(Value::Object(params)) = n.value.pointer("/components/parameters") {
         for name in params.keys() {
             places.push((
                 join_key("components.parameters", name),
-                vec!["components".into(), "parameters".into(), name.clone()],
+                pointer(&["components", "parameters", name]),
             ));
         }
     }
@@ -69,11 +76,12 @@ pub(super) fn rewrite(n: &mut Normalized) {
                     .flatten()
                     .enumerate()
                 {
-                    let mut tokens = vec!["paths".to_owned(), path.clone(), key.clone()];
-                    if key != "parameters" {
-                        tokens.push("parameters".into());
-                    }
-                    tokens.push(i.to_string());
+                    let i_text = i.to_string();
+                    let tokens = if key == "parameters" {
+                        pointer(&["paths", path, key, &i_text])
+                    } else {
+                        pointer(&["paths", path, key, "parameters", &i_text])
+                    };
                     let at = if key == "parameters" {
                         join_index(&join_key(&join_key("paths", path), "parameters"), i)
                     } else {
@@ -89,7 +97,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
     }
     let mut changes = Vec::new();
     for (at, tokens) in places {
-        let Some(Value::Object(p)) = get_mut(&mut n.value, &tokens) else {
+        let Some(Value::Object(p)) = n.value.pointer_mut(&tokens) else {
             continue;
         };
         if let Some(change) = rewrite_one(p) {
@@ -113,7 +121,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
                 format!("{at}: a path segment cannot be null; `nullable` removed"),
             ));
         }
-        let Some(p) = get_ref(&n.value, &tokens) else {
+        let Some(p) = n.value.pointer(&tokens) else {
             continue;
         };
         let object = (p.get("in").and_then(Value::as_str) == Some("path"))
@@ -125,7 +133,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
                 None => kind_of(walk::deref(&n.value, s)),
             });
         if let Some(described) = object
-            && let Some(Value::Object(p)) = get_mut(&mut n.value, &tokens)
+            && let Some(Value::Object(p)) = n.value.pointer_mut(&tokens)
         {
             let note =
                 format!("The path segment's text: a {described} in OpenAPI's `simple` style.");
@@ -177,30 +185,6 @@ fn kind_of(schema: &Value) -> String {
             .unwrap_or("object")
             .to_owned()
     }
-}
-
-/// The node at `tokens`.
-fn get_ref<'a>(mut v: &'a Value, tokens: &[String]) -> Option<&'a Value> {
-    for t in tokens {
-        v = match v {
-            Value::Object(m) => m.get(t)?,
-            Value::Array(a) => a.get(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(v)
-}
-
-/// The node at `tokens` (unescaped keys and indexes).
-fn get_mut<'a>(mut v: &'a mut Value, tokens: &[String]) -> Option<&'a mut Value> {
-    for t in tokens {
-        v = match v {
-            Value::Object(m) => m.get_mut(t)?,
-            Value::Array(a) => a.get_mut(t.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(v)
 }
 
 /// Rewrite one parameter object; what changed.

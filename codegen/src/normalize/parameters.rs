@@ -261,6 +261,15 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
+    /// The `name`s of a list of parameters.
+    fn names(list: &Value) -> Vec<&str> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect()
+    }
+
     /// A query parameter and a path parameter of one Rust name: the path
     /// one keeps its name (the generated code cannot take over a path
     /// parameter), the query one is handed over, whether it is the
@@ -289,19 +298,9 @@ paths:
         let n = super::super::normalize(&doc, &Config::default());
         assert!(n.problems.is_empty(), "{:?}", n.problems);
         let op = &n.value["paths"]["/accounts/{accountId}/{metrics:.*}"]["get"];
-        let kept: Vec<&str> = op["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
+        let kept = names(&op["parameters"]);
         assert_eq!(kept, ["accountId", "metrics:.*"]);
-        let moved: Vec<&str> = op[MARKER]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
+        let moved = names(&op[MARKER]);
         assert_eq!(moved, ["metrics", "account_id"]);
     }
 
@@ -333,13 +332,7 @@ paths:
         let n = super::super::normalize(&doc, &Config::default());
         assert!(n.problems.is_empty(), "{:?}", n.problems);
         let op = &n.value["paths"]["/jobs/{id}"]["get"];
-        let names: Vec<&str> = op["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["id", "after", "DateCreated"]);
+        assert_eq!(names(&op["parameters"]), ["id", "after", "DateCreated"]);
         assert!(n.value["paths"]["/jobs/{id}"].get("parameters").is_none());
         let moved = op[MARKER].as_array().unwrap();
         assert_eq!(moved.len(), 5);

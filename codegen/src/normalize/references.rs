@@ -61,12 +61,7 @@ pub(super) fn tokens(reference: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let pointer = pointer.strip_prefix('/')?;
-    Some(
-        pointer
-            .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(pointer.split('/').map(walk::unescape_token).collect())
 }
 
 /// `#/` + tokens, escaped.
@@ -74,7 +69,7 @@ pub(super) fn reference(tokens: &[String]) -> String {
     let mut out = String::from("#");
     for t in tokens {
         out.push('/');
-        out.push_str(&t.replace('~', "~0").replace('/', "~1"));
+        out.push_str(&walk::escape_token(t));
     }
     out
 }

@@ -9,7 +9,7 @@
 //! variant has a named type. Nothing is lost; with `lossy.collapse_types`
 //! the other statuses are dropped instead (see `collapse`).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::Normalized;
 use crate::walk::{self, OpAt};
@@ -124,50 +124,29 @@ impl Several {
 /// spec does not list already), which keeps its body for every error
 /// status. `kind` tells a response's body type.
 pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value) -> String) {
-    // Planned on the document as it is, then written: each rewrite touches
-    // only its operation's responses, and no copy is made to read from.
-    let root = &n.value;
-    let mut plan = Vec::new();
-    for op in walk::operations(root) {
-        let Some(Value::Object(responses)) =
-            walk::operation(root, &op).and_then(|o| o.get("responses"))
-        else {
-            continue;
-        };
-        let Some(default) = responses.get("default") else {
-            continue;
-        };
-        let default_kind = kind(root, default);
-        let differs = responses
-            .iter()
-            .any(|(code, r)| code.starts_with('2') && kind(root, r) != default_kind);
-        if !differs || responses.contains_key("2XX") {
-            continue;
-        }
-        let mut new = serde_json::Map::new();
-        for (code, r) in responses {
-            if code != "default" {
-                new.insert(code.clone(), r.clone());
+    rewrite_defaults(
+        n,
+        "the `default` response is the error body of 4XX and 5XX statuses (its body differs from the success body)",
+        &|root, responses, default| {
+            let default_kind = kind(root, default);
+            let differs = responses
+                .iter()
+                .any(|(code, r)| code.starts_with('2') && kind(root, r) != default_kind);
+            if !differs || responses.contains_key("2XX") {
+                return None;
             }
-        }
-        for range in ["4XX", "5XX"] {
-            new.entry(range.to_owned())
-                .or_insert_with(|| default.clone());
-        }
-        plan.push((op, new));
-    }
-    for (op, new) in plan {
-        if let Some(o) = walk::operation_mut(&mut n.value, &op) {
-            o["responses"] = Value::Object(new);
-        }
-        n.change(
-            "responses",
-            format!(
-                "{}: the `default` response is the error body of 4XX and 5XX statuses (its body differs from the success body)",
-                op.id.as_deref().unwrap_or(&op.at)
-            ),
-        );
-    }
+            let mut new: Map<String, Value> = responses
+                .iter()
+                .filter(|(code, _)| *code != "default")
+                .map(|(code, r)| (code.clone(), r.clone()))
+                .collect();
+            for range in ["4XX", "5XX"] {
+                new.entry(range.to_owned())
+                    .or_insert_with(|| default.clone());
+            }
+            Some(new)
+        },
+    );
 }
 
 /// The other side of [`default_as_errors`]: an operation that lists no
@@ -179,6 +158,45 @@ pub(super) fn default_as_errors(n: &mut Normalized, kind: &dyn Fn(&Value, &Value
 /// is given as `2XX`: the successes keep its body, the listed error
 /// statuses keep theirs, and any other status is an undocumented error.
 pub(super) fn default_as_success(n: &mut Normalized, kind: &dyn Fn(&Value, &Value) -> String) {
+    rewrite_defaults(
+        n,
+        "no success status is listed, so the `default` response is the success body (2XX); the listed error statuses keep theirs",
+        &|root, responses, default| {
+            let is_success = |code: &str| code.starts_with('2') || code == "101";
+            if responses.keys().any(|c| is_success(c)) {
+                return None;
+            }
+            let default_kind = kind(root, default);
+            let conflict = responses.iter().any(|(code, r)| {
+                (code.starts_with('4') || code.starts_with('5')) && kind(root, r) != default_kind
+            });
+            conflict.then(|| {
+                responses
+                    .iter()
+                    .map(|(code, r)| {
+                        let code = if code == "default" {
+                            "2XX"
+                        } else {
+                            code.as_str()
+                        };
+                        (code.to_owned(), r.clone())
+                    })
+                    .collect()
+            })
+        },
+    );
+}
+
+/// The new `responses` of a rule on `default`: given the document, an
+/// operation's responses and its `default`, the map to replace them with.
+type DefaultRule<'a> =
+    dyn Fn(&Value, &Map<String, Value>, &Value) -> Option<Map<String, Value>> + 'a;
+
+/// Apply `rule` to every operation with a `default` response, reporting
+/// each rewrite with `what`. Planned on the document as it is, then
+/// written: each rewrite touches only its operation's responses, and no
+/// copy is made to read from.
+fn rewrite_defaults(n: &mut Normalized, what: &str, rule: &DefaultRule<'_>) {
     let root = &n.value;
     let mut plan = Vec::new();
     for op in walk::operations(root) {
@@ -187,32 +205,11 @@ pub(super) fn default_as_success(n: &mut Normalized, kind: &dyn Fn(&Value, &Valu
         else {
             continue;
         };
-        let Some(default) = responses.get("default") else {
-            continue;
-        };
-        let is_success = |code: &str| code.starts_with('2') || code == "101";
-        if responses.keys().any(|c| is_success(c)) {
-            continue;
+        if let Some(default) = responses.get("default")
+            && let Some(new) = rule(root, responses, default)
+        {
+            plan.push((op, new));
         }
-        let default_kind = kind(root, default);
-        let conflict = responses.iter().any(|(code, r)| {
-            (code.starts_with('4') || code.starts_with('5')) && kind(root, r) != default_kind
-        });
-        if !conflict {
-            continue;
-        }
-        let new: serde_json::Map<String, Value> = responses
-            .iter()
-            .map(|(code, r)| {
-                let code = if code == "default" {
-                    "2XX"
-                } else {
-                    code.as_str()
-                };
-                (code.to_owned(), r.clone())
-            })
-            .collect();
-        plan.push((op, new));
     }
     for (op, new) in plan {
         if let Some(o) = walk::operation_mut(&mut n.value, &op) {
@@ -220,10 +217,7 @@ pub(super) fn default_as_success(n: &mut Normalized, kind: &dyn Fn(&Value, &Valu
         }
         n.change(
             "responses",
-            format!(
-                "{}: no success status is listed, so the `default` response is the success body (2XX); the listed error statuses keep theirs",
-                op.id.as_deref().unwrap_or(&op.at)
-            ),
+            format!("{}: {what}", op.id.as_deref().unwrap_or(&op.at)),
         );
     }
 }

@@ -357,25 +357,14 @@ pub(crate) fn media_types(value: Option<&Value>) -> Option<Vec<String>> {
 /// `~1` -> `/` and `~0` -> `~`.
 pub(crate) fn decode_token(token: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(token).decode_utf8_lossy();
-    decoded.replace("~1", "/").replace("~0", "~")
+    crate::walk::unescape_token(&decoded)
 }
 
 /// A name as a JSON pointer token: `~` -> `~0`, `/` -> `~1`.
-pub(crate) fn encode_token(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
+pub(crate) use crate::walk::escape_token as encode_token;
 
 /// "a string", "a sequence", ... for messages.
-pub(crate) fn what(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a sequence",
-        Value::Object(_) => "a mapping",
-    }
-}
+pub(crate) use crate::load::kind as what;
 
 /// Replace the entry `old` of `map` by `new: value`, at the same position.
 pub(crate) fn rename_key(map: &mut Map<String, Value>, old: &str, new: &str, value: Value) {
