@@ -10,7 +10,7 @@
 //! prune_components = true       # drop schemas no kept operation uses
 //!
 //! [lossy]                       # each off by default; each change is reported
-//! drop_unsupported_operations = true  # multipart bodies, cookie/deepObject parameters, ...
+//! drop_unsupported_operations = true  # path parameters in matrix/label style, other query styles
 //! collapse_types = true               # one request body type, one success and one error type per operation
 //! drop_failing_operations = true      # operations progenitor fails or panics on
 //!
