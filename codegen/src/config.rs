@@ -2,6 +2,9 @@
 //! and which lossy rewrites the user allows.
 //!
 //! ```toml
+//! [spec]
+//! overlays = ["overlays/fixes.yaml"]   # OpenAPI Overlays applied in order (relative to this file)
+//!
 //! [select]                      # all optional; empty means "everything"
 //! tags = ["Projects"]           # keep operations with any of these tags
 //! path_prefixes = ["/organization/"]
@@ -44,6 +47,8 @@ pub const FILE_NAME: &str = "codegen.toml";
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The spec's own settings: the overlays applied to it.
+    pub spec: SpecSettings,
     /// Which operations to generate.
     pub select: Select,
     /// Which information-losing rewrites are allowed.
@@ -54,6 +59,15 @@ pub struct Config {
     pub client: ClientSettings,
     /// How list operations page.
     pub pagination: Pagination,
+}
+
+/// `[spec]`: what is done to the spec before anything reads it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpecSettings {
+    /// OpenAPI Overlay documents applied in order (stage `overlay`), paths
+    /// relative to the `codegen.toml` that lists them.
+    pub overlays: Vec<String>,
 }
 
 /// `[client]`: names the generated client uses. Empty means "derive it".

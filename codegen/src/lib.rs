@@ -30,6 +30,7 @@ pub mod generate;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
 pub mod pipeline;
 pub mod refine;
 pub mod report;

@@ -42,6 +42,10 @@ pub struct Document {
     pub moved: Vec<(String, String)>,
     /// What the conversion changed, for the generation report.
     pub converted: Vec<String>,
+    /// The overlays applied to `value` (stage `overlay`), for the header.
+    pub overlays: Vec<crate::overlay::Source>,
+    /// What they changed, for the generation report.
+    pub overlaid: Vec<String>,
     positions: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
@@ -102,6 +106,8 @@ pub fn load_bytes(bytes: &[u8], display_path: &str) -> Result<Document, Error> {
         value,
         moved: Vec::new(),
         converted: Vec::new(),
+        overlays: Vec::new(),
+        overlaid: Vec::new(),
         positions: OnceLock::new(),
     })
 }
@@ -117,6 +123,8 @@ impl Document {
             value,
             moved: Vec::new(),
             converted: Vec::new(),
+            overlays: Vec::new(),
+            overlaid: Vec::new(),
             positions: OnceLock::new(),
         }
     }

@@ -12,7 +12,7 @@ use crate::normalize::{self, Change, LeftOut, Normalized};
 use crate::report::{self, Report};
 use crate::surface::{self, Surface};
 use crate::write::{FileReport, Mode, Status};
-use crate::{Error, format, generate, load, timings, validate, walk, write};
+use crate::{Error, format, generate, load, overlay, timings, validate, walk, write};
 
 /// Path of the vendored spec, relative to the workspace root.
 pub const WORKSPACE_SPEC: &str = "spec/api-definition.yaml";
@@ -90,6 +90,9 @@ pub struct Target {
     pub command: String,
     /// `codegen.toml` to use; `None`: the one beside the spec, if any.
     pub config: Option<PathBuf>,
+    /// Overlays given on the command line (`--overlay`), applied after the
+    /// ones `[spec] overlays` of `codegen.toml` lists.
+    pub overlays: Vec<PathBuf>,
 }
 
 impl Target {
@@ -104,6 +107,7 @@ impl Target {
             layout: Layout::Workspace,
             command: "cargo xtask generate".to_owned(),
             config: None,
+            overlays: Vec::new(),
         }
     }
 
@@ -151,8 +155,61 @@ impl Target {
                 name: name.to_owned(),
             },
             config: None,
+            overlays: Vec::new(),
         })
     }
+
+    /// Apply this overlay too, after those already given (recorded in the
+    /// command of the generated header).
+    pub fn with_overlay(mut self, overlay: &Path) -> Self {
+        self.command
+            .push_str(&format!(" --overlay {}", display_name(overlay)));
+        self.overlays.push(overlay.to_owned());
+        self
+    }
+
+    /// The `codegen.toml` settings for this target (`--config`, else the
+    /// file beside the spec, else defaults).
+    pub fn config(&self) -> Result<Config, Error> {
+        match &self.config {
+            Some(path) => config::load_file(path),
+            None => config::load_beside(&self.spec),
+        }
+    }
+
+    /// Every overlay to apply, in order: `[spec] overlays` of the config
+    /// (relative to the config file), then `--overlay`; each with the name
+    /// messages and the header give it.
+    fn overlay_files(&self, config: &Config) -> Vec<(PathBuf, String)> {
+        let (dir, dir_display) = match &self.config {
+            Some(path) => (
+                path.parent().map(Path::to_owned).unwrap_or_default(),
+                parent_display(&display_name(path)),
+            ),
+            None => (
+                self.spec.parent().map(Path::to_owned).unwrap_or_default(),
+                parent_display(&self.spec_display),
+            ),
+        };
+        let listed = config.spec.overlays.iter().map(|entry| {
+            let display = if dir_display.is_empty() || Path::new(entry).is_absolute() {
+                entry.replace('\\', "/")
+            } else {
+                format!("{dir_display}/{}", entry.replace('\\', "/"))
+            };
+            (dir.join(entry), display)
+        });
+        let given = self.overlays.iter().map(|p| (p.clone(), display_name(p)));
+        listed.chain(given).collect()
+    }
+}
+
+/// The directory part of a display name (`spec/a.yaml` -> `spec`).
+fn parent_display(display: &str) -> String {
+    display
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.to_owned())
+        .unwrap_or_default()
 }
 
 /// What a run produced.
@@ -240,19 +297,30 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
 /// Stage 1 for `target`: its spec, read and parsed.
 /// A Swagger 2.0 spec is converted to OpenAPI 3.0 here (stage
 /// `swagger-2.0`, [`crate::swagger2`]), before validation.
+///
+/// The overlays (`[spec] overlays` in `codegen.toml`, then `--overlay`)
+/// are applied first (stage `overlay`, [`crate::overlay`]), to the document
+/// as the file has it: the user writes them against the vendor's file.
 pub fn load(target: &Target) -> Result<load::Document, Error> {
-    let doc = timings::stage("load", || {
+    let mut doc = timings::stage("load", || {
         load::load_file(&target.spec, &target.spec_display)
     })?;
+    let files = target.overlay_files(&target.config()?);
+    if !files.is_empty() {
+        let overlays = files
+            .iter()
+            .map(|(path, display)| overlay::load_file(path, display))
+            .collect::<Result<Vec<_>, _>>()?;
+        let applied = timings::stage("overlay", || overlay::apply_all(&mut doc, &overlays))?;
+        doc.overlays = overlays.iter().map(overlay::Overlay::source).collect();
+        doc.overlaid = applied.iter().map(overlay::Applied::summary).collect();
+    }
     timings::stage("swagger-2.0", || crate::swagger2::stage(doc))
 }
 
 /// [`render`], from the spec already loaded.
 fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error> {
-    let config = match &target.config {
-        Some(path) => config::load_file(path)?,
-        None => config::load_beside(&target.spec)?,
-    };
+    let config = target.config()?;
     // Every problem at once: what no rewrite fixes, and what needs consent.
     // Validation and normalization only read the document: two cores, two threads.
     let (mut problems, mut normalized) = std::thread::scope(|s| {
@@ -265,10 +333,15 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
         (problems, normalized)
     });
     problems.append(&mut normalized.problems);
+    let overlaid = doc.overlaid.iter().map(|what| normalize::Change {
+        step: "overlay",
+        what: what.clone(),
+    });
     let converted = doc.converted.iter().map(|what| normalize::Change {
         step: "swagger-2.0",
         what: what.clone(),
     });
+    let converted = overlaid.chain(converted);
     normalized.changes.splice(0..0, converted);
     if !problems.is_empty() {
         return Err(Error::Spec(problems));
@@ -282,6 +355,7 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
         command: &target.command,
         spec_path: &target.spec_display,
         spec_sha256: &doc.sha256,
+        overlays: &doc.overlays,
     };
     let surface = match &generated.surface {
         Some(surface) => surface.clone(),
@@ -448,10 +522,15 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
     // hash, the code will change: read the old surface on another core
     // while generating.
     let doc = load(target)?;
+    let header = format::header(&Provenance {
+        command: &target.command,
+        spec_path: &target.spec_display,
+        spec_sha256: &doc.sha256,
+        overlays: &doc.overlays,
+    });
     let speculate = old_code
         .as_deref()
-        .and_then(format::header_sha256)
-        .is_some_and(|sha| sha != doc.sha256)
+        .is_some_and(|old| old.starts_with("// @generated") && !old.starts_with(&header))
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let (rendered, old_surface) = std::thread::scope(|s| {
         let old_surface = old_code

@@ -52,6 +52,11 @@ enum Command {
         /// Settings file [default: codegen.toml beside the spec, if present].
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// An OpenAPI Overlay (1.0 or 1.1) to apply to the spec before
+        /// generating; repeatable, applied in order, after the overlays
+        /// `[spec] overlays` of codegen.toml lists.
+        #[arg(long, value_name = "PATH")]
+        overlay: Vec<PathBuf>,
         /// Print how long each stage of the pipeline took (to stderr).
         #[arg(long)]
         timings: bool,
@@ -105,13 +110,15 @@ fn main() -> ExitCode {
             out,
             name,
             config,
+            overlay,
             timings,
         } => {
             if timings {
                 codegen::timings::enable();
             }
-            let code =
-                codegen::timings::stage("total", || generate(check, spec, out, name, config));
+            let code = codegen::timings::stage("total", || {
+                generate(check, spec, out, name, config, overlay)
+            });
             if timings {
                 print_timings();
             }
@@ -214,9 +221,10 @@ fn generate(
     out: Option<PathBuf>,
     name: Option<String>,
     config: Option<PathBuf>,
+    overlays: Vec<PathBuf>,
 ) -> ExitCode {
     let mut target = match (spec, out) {
-        (None, None) if config.is_none() => {
+        (None, None) if config.is_none() && overlays.is_empty() => {
             // Everything checked in: the client and the fixture crates.
             let mode = if check { Mode::Check } else { Mode::Write };
             let mut code = ExitCode::SUCCESS;
@@ -257,6 +265,9 @@ fn generate(
     };
     if let Some(config) = &config {
         target = target.with_config(config);
+    }
+    for overlay in &overlays {
+        target = target.with_overlay(overlay);
     }
     let mode = if check { Mode::Check } else { Mode::Write };
     match pipeline::run(&target, mode) {
