@@ -15,7 +15,7 @@ use codegen::pipeline::{GENERATED_CRATES_TARGET_DIR, workspace_root};
 use workspace_tests::shared_specs;
 
 fn check(spec: &Path, config: Option<&Path>) -> Report {
-    conformance::run(spec, config, &workspace(spec))
+    conformance::run(spec, config, &[], &workspace(spec))
         .unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()))
 }
 
@@ -55,12 +55,84 @@ fn sample_examples_conform_and_a_contradiction_is_reported() {
     let rule = failure.contradiction.as_deref().unwrap_or_default();
     assert!(rule.contains("\"id\" is a required property"), "{text}");
     assert_eq!(report.type_failures().count(), 0, "{text}");
+
+    // The overlay `--write-overlay` writes: an action per rule an example
+    // breaks (the lenient types read some of them anyway: an unlisted enum
+    // value, a missing nullable field), each naming its examples; with it
+    // applied, every example passes.
+    let (yaml, fixes) = conformance::examples_overlay(&spec, None, &[]).unwrap();
+    assert_eq!(fixes.unfixed, [], "{yaml}");
+    assert_eq!(fixes.fixes.len(), 4, "{yaml}");
+    let users = &fixes.fixes[&conformance::Fix::NotRequired {
+        schema: "/components/schemas/Thing".into(),
+        property: "id".into(),
+    }];
+    assert!(users[0].contains("missing_id"), "{users:?}");
+    assert!(
+        yaml.contains("- target: $.components.schemas.Thing.required[?@ == 'id']\n"),
+        "{yaml}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("fixes.yaml");
+    std::fs::write(&overlay, &yaml).unwrap();
+    let fixed = conformance::run(&spec, None, &[overlay], &workspace(&spec)).unwrap();
+    assert_eq!(
+        (fixed.checked, fixed.passed),
+        (8, 8),
+        "{}",
+        conformance::render(&fixed)
+    );
 }
+
+/// The overlays checked in beside the OpenAI conformance snapshots
+/// (`tests/overlays/openai-*.examples.yaml`) are what `cargo xtask
+/// conformance --write-overlay` writes for each spec today: regenerated
+/// and compared, so a change of the rules or of the spec shows as a diff.
+#[test]
+fn the_checked_in_example_overlays_are_what_write_overlay_writes() {
+    let Some(specs) = shared_specs() else { return };
+    let mut stale = Vec::new();
+    for (spec, overlay) in OPENAI {
+        let (yaml, _) = conformance::examples_overlay(&specs.join(spec), None, &[]).unwrap();
+        let path = workspace_root().join(overlay);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(yaml.as_str()) {
+            if std::env::var_os("UPDATE_OVERLAYS").is_some() {
+                std::fs::write(&path, &yaml).unwrap();
+            }
+            stale.push(overlay);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{stale:?} differ from what --write-overlay writes now; rerun with UPDATE_OVERLAYS=1 and review the diff"
+    );
+}
+
+/// The OpenAI specs and the overlays their examples need.
+const OPENAI: [(&str, &str); 2] = [
+    (
+        "openai-openapi-f85dbe2-3.1.0.yaml",
+        "tests/overlays/openai-3.1.0.examples.yaml",
+    ),
+    (
+        "openai-openapi-498c71d-3.0.0.yaml",
+        "tests/overlays/openai-3.0.0.examples.yaml",
+    ),
+];
 
 fn openai(spec: &str) -> Option<Report> {
     let specs = shared_specs()?;
-    // The whole API, as generated with no settings.
-    let report = check(&specs.join(spec), None);
+    // The whole API, as generated with no settings, with the overlay its
+    // examples need (checked in, reviewed: see the test above).
+    let (_, overlay) = OPENAI.iter().find(|(s, _)| *s == spec)?;
+    let path = specs.join(spec);
+    let report = conformance::run(
+        &path,
+        None,
+        &[workspace_root().join(overlay)],
+        &workspace(&path),
+    )
+    .unwrap_or_else(|e| panic!("{spec}:\n{e}"));
     let text = conformance::render(&report);
     println!("{}", text.lines().next().unwrap_or_default());
     // Examples that contradict their spec are listed with the rule they
@@ -115,7 +187,7 @@ fn real_specs_examples_conform() {
         if codegen::examples::collect(&doc.value).is_empty() {
             continue;
         }
-        match conformance::run(&path, None, &workspace(&path)) {
+        match conformance::run(&path, None, &[], &workspace(&path)) {
             Ok(report) => {
                 summary.push_str(&format!(
                     "{name}: {} of {} examples pass, {} not checked\n",

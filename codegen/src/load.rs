@@ -588,6 +588,19 @@ fn index_positions(text: &str) -> HashMap<String, (usize, usize)> {
     receiver.out
 }
 
+/// `value` as YAML, for the files this workspace writes for users to review
+/// (the overlay `cargo xtask conformance --write-overlay` writes). YAML is
+/// read and written in this module only.
+pub fn to_yaml(value: &Value) -> String {
+    serde_yaml::to_string(value).unwrap_or_else(|e| {
+        // A JSON value always has a YAML form; keep a readable fallback.
+        format!(
+            "# {e}\n{}",
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

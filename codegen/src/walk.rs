@@ -67,14 +67,19 @@ pub fn operation_mut<'a>(root: &'a mut Value, op: &OpAt) -> Option<&'a mut Value
 /// (`%7B` -> `{`), then its tokens are unescaped by RFC 6901 (`~1` -> `/`,
 /// `~0` -> `~`).
 pub fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    root.pointer(&reference_pointer(reference)?)
+}
+
+/// The JSON pointer a local reference names (`#/components/schemas/A%20B`
+/// -> `/components/schemas/A B`); `None` for a reference to another document.
+pub fn reference_pointer(reference: &str) -> Option<std::borrow::Cow<'_, str>> {
     let pointer = reference.strip_prefix('#')?;
     if pointer.contains('%') {
-        let decoded = percent_encoding::percent_decode_str(pointer)
+        return percent_encoding::percent_decode_str(pointer)
             .decode_utf8()
-            .ok()?;
-        return root.pointer(&decoded);
+            .ok();
     }
-    root.pointer(pointer)
+    Some(std::borrow::Cow::Borrowed(pointer))
 }
 
 /// `reference` with its fragment percent-decoded (the form progenitor,

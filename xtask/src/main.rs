@@ -87,6 +87,15 @@ enum Command {
         /// [default: target/conformance/<spec file stem>].
         #[arg(long, value_name = "DIR")]
         work_dir: Option<PathBuf>,
+        /// An OpenAPI Overlay to apply to the spec first (repeatable, in
+        /// order, after those codegen.toml lists).
+        #[arg(long, value_name = "PATH")]
+        overlay: Vec<PathBuf>,
+        /// Write the overlay that makes the spec agree with its own
+        /// documented examples to this file (one action per rule an example
+        /// breaks, each naming the examples), then check with it applied.
+        #[arg(long, value_name = "PATH")]
+        write_overlay: Option<PathBuf>,
     },
     /// Report how a spec change affects the client's API (breaking or
     /// additive), writing nothing. Without options: the checked-in client vs
@@ -130,7 +139,9 @@ fn main() -> ExitCode {
             spec,
             config,
             work_dir,
-        } => conformance(spec, config, work_dir),
+            overlay,
+            write_overlay,
+        } => conformance(spec, config, work_dir, overlay, write_overlay),
     }
 }
 
@@ -138,6 +149,8 @@ fn conformance(
     spec: Option<PathBuf>,
     config: Option<PathBuf>,
     work_dir: Option<PathBuf>,
+    mut overlays: Vec<PathBuf>,
+    write_overlay: Option<PathBuf>,
 ) -> ExitCode {
     let root = pipeline::workspace_root();
     let spec = spec.unwrap_or_else(|| root.join(pipeline::WORKSPACE_SPEC));
@@ -150,7 +163,36 @@ fn conformance(
         target_dir: root.join(pipeline::GENERATED_CRATES_TARGET_DIR),
         lockfile: Some(root.join("Cargo.lock")),
     };
-    match codegen::conformance::run(&spec, config.as_deref(), &ws) {
+    if let Some(out) = write_overlay {
+        let (yaml, fixes) =
+            match codegen::conformance::examples_overlay(&spec, config.as_deref(), &overlays) {
+                Ok(written) => written,
+                Err(e) => return fail(&e),
+            };
+        if let Err(e) = std::fs::write(&out, yaml) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+        println!(
+            "{}: {} actions for {} examples",
+            out.display(),
+            fixes.fixes.len(),
+            fixes
+                .fixes
+                .values()
+                .flatten()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        );
+        if !fixes.unfixed.is_empty() {
+            println!("not fixed by an overlay ({}):", fixes.unfixed.len());
+            for (at, rule) in &fixes.unfixed {
+                println!("  {at}: {rule}");
+            }
+        }
+        overlays.push(out);
+    }
+    match codegen::conformance::run(&spec, config.as_deref(), &overlays, &ws) {
         Ok(report) => {
             print!("{}", codegen::conformance::render(&report));
             if report.failures.is_empty() {

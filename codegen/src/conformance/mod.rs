@@ -25,6 +25,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+mod fixes;
+
+pub use fixes::{Fix, Fixes};
+
 use crate::examples::{self, Example, Subject};
 use crate::pipeline::{self, Target};
 use crate::surface::{Surface, TypeKind};
@@ -326,12 +330,16 @@ pub struct Workspace {
 /// Generate a standalone client for `spec` (with `config`, if any) into
 /// `ws.dir/client`, build the checking program against it, run it, and
 /// report.
-pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report, Error> {
+/// `overlays` are applied after those `[spec] overlays` of the config lists
+/// (as `cargo xtask generate --overlay` does).
+pub fn run(
+    spec: &Path,
+    config: Option<&Path>,
+    overlays: &[PathBuf],
+    ws: &Workspace,
+) -> Result<Report, Error> {
     let client_dir = ws.dir.join("client");
-    let mut target = Target::standalone(spec, &client_dir, "conformance-client")?;
-    if let Some(config) = config {
-        target = target.with_config(config);
-    }
+    let target = target(spec, config, overlays, &client_dir)?;
     let rendered = pipeline::render(&target)?;
     let doc = pipeline::load(&target)?;
     let examples = examples::collect(&doc.value);
@@ -426,6 +434,61 @@ pub fn run(spec: &Path, config: Option<&Path>, ws: &Workspace) -> Result<Report,
     Ok(report)
 }
 
+/// The generation target of the client checked for `spec`.
+fn target(
+    spec: &Path,
+    config: Option<&Path>,
+    overlays: &[PathBuf],
+    client_dir: &Path,
+) -> Result<Target, Error> {
+    let mut target = Target::standalone(spec, client_dir, "conformance-client")?;
+    if let Some(config) = config {
+        target = target.with_config(config);
+    }
+    for overlay in overlays {
+        target = target.with_overlay(overlay);
+    }
+    Ok(target)
+}
+
+/// The overlay that makes `spec` (with `config`'s and the given overlays
+/// applied) agree with its own documented examples, as YAML for the user to
+/// review, and the fixes it holds ([`Fixes`]). Nothing is generated or
+/// built: the spec's own schemas judge the examples.
+pub fn examples_overlay(
+    spec: &Path,
+    config: Option<&Path>,
+    overlays: &[PathBuf],
+) -> Result<(String, Fixes), Error> {
+    let target = target(spec, config, overlays, Path::new("."))?;
+    let doc = pipeline::load(&target)?;
+    if !doc.moved.is_empty() {
+        return Err(Error::Spec(vec![
+            crate::Diagnostic::new(
+                &doc.display_path,
+                "an overlay is written against the document as the file has it, and this Swagger 2.0 file is checked as its OpenAPI 3 conversion",
+            )
+            .hint("vendor the spec as OpenAPI 3 (swagger2openapi converts it), then write the overlay"),
+        ]));
+    }
+    let judge = Judge::new(&doc.value);
+    let fixes = Fixes::find(&judge, &examples::collect(&doc.value));
+    // The file's name only: the same overlay wherever the spec is read from.
+    let name = doc
+        .display_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&doc.display_path);
+    let yaml = format!(
+        "# Written by `cargo xtask conformance --write-overlay`: the changes to\n\
+         # {name} that its own documented examples need. Review it, keep it\n\
+         # beside the spec and list it in codegen.toml ([spec] overlays);\n\
+         # nothing applies it until you do.\n{}",
+        crate::load::to_yaml(&fixes.overlay(&doc.value, name)),
+    );
+    Ok((yaml, fixes))
+}
+
 /// Decides whether an example agrees with its own spec, with a JSON Schema
 /// validator (the `jsonschema` crate) of the subject's schema: OpenAPI 3.1
 /// schemas are JSON Schema 2020-12; 3.0 schemas are read as draft 4 with
@@ -500,23 +563,9 @@ impl Judge {
     /// Which rule of the spec `example` breaks; `None` when it agrees with
     /// its schema (or no schema could be built to tell).
     pub fn verdict(&self, example: &Example) -> Verdict {
-        let Some(mut schema) = self.subject_schema(example) else {
-            return Verdict::Unknown("no JSON schema documented for it".to_owned());
-        };
-        as_json_schema(&mut schema, self.draft);
-        let mut wrapped = serde_json::Map::new();
-        wrapped.insert("allOf".into(), Value::Array(vec![schema]));
-        wrapped.insert("components".into(), self.components.clone());
-        let validator = match jsonschema::options()
-            .with_draft(self.draft)
-            .build(&Value::Object(wrapped))
-        {
+        let validator = match self.validator(example) {
             Ok(v) => v,
-            Err(e) => {
-                return Verdict::Unknown(format!(
-                    "the schema does not compile as JSON Schema: {e}"
-                ));
-            }
+            Err(why) => return Verdict::Unknown(why),
         };
         match validator.iter_errors(&example.value).next() {
             None => Verdict::Agrees,
@@ -530,6 +579,25 @@ impl Judge {
                 Verdict::Contradicts(format!("at `{path}`: {error}"))
             }
         }
+    }
+}
+
+impl Judge {
+    /// A validator of the schema `example` is an example of: the subject's
+    /// schema as `allOf/0` beside the spec's `components` (read as JSON
+    /// Schema); `Err` says why there is none.
+    fn validator(&self, example: &Example) -> Result<jsonschema::Validator, String> {
+        let Some(mut schema) = self.subject_schema(example) else {
+            return Err("no JSON schema documented for it".to_owned());
+        };
+        as_json_schema(&mut schema, self.draft);
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert("allOf".into(), Value::Array(vec![schema]));
+        wrapped.insert("components".into(), self.components.clone());
+        jsonschema::options()
+            .with_draft(self.draft)
+            .build(&Value::Object(wrapped))
+            .map_err(|e| format!("the schema does not compile as JSON Schema: {e}"))
     }
 }
 
