@@ -26,8 +26,15 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod fixes;
+pub mod instances;
 
 pub use fixes::{Fix, Fixes};
+
+/// The seed of the generated instances (the same seed, the same payloads).
+pub const INSTANCE_SEED: u64 = 20_261_202;
+
+/// What marks a generated instance's `at`.
+const GENERATED: &str = "#generated/";
 
 use crate::examples::{self, Example, Subject};
 use crate::pipeline::{self, Target};
@@ -237,6 +244,13 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// Examples with no type to check them against.
     pub unchecked: Vec<Unchecked>,
+    /// Generated instances checked ([`instances`]): each must deserialize
+    /// and serialize back unchanged.
+    pub instances_checked: usize,
+    /// Those that did.
+    pub instances_passed: usize,
+    /// Those that did not.
+    pub instance_failures: Vec<Failure>,
 }
 
 impl Report {
@@ -279,6 +293,15 @@ pub fn render(report: &Report) -> String {
         report.valid_examples(),
         report.passed
     );
+    if report.instances_checked > 0 {
+        let _ = writeln!(
+            out,
+            "# Instances generated from the schemas: {} of {} round-trip unchanged ({:.1}%)",
+            report.instances_passed,
+            report.instances_checked,
+            report.instances_passed as f64 * 100.0 / report.instances_checked as f64
+        );
+    }
     let types: Vec<&Failure> = report.type_failures().collect();
     let _ = writeln!(
         out,
@@ -308,8 +331,23 @@ pub fn render(report: &Report) -> String {
             f.contradiction.as_deref().unwrap_or_default()
         );
     }
-    let _ = writeln!(out, "\n## Not checked ({})\n", report.unchecked.len());
-    for u in &report.unchecked {
+    if report.instances_checked > 0 {
+        let _ = writeln!(
+            out,
+            "\n## Generated instances that do not round-trip ({})\n",
+            report.instance_failures.len()
+        );
+        for f in &report.instance_failures {
+            let _ = writeln!(out, "{}\n    as {}: {}", f.at, f.ty, f.reason);
+        }
+    }
+    let unchecked: Vec<&Unchecked> = report
+        .unchecked
+        .iter()
+        .filter(|u| !u.at.contains(GENERATED))
+        .collect();
+    let _ = writeln!(out, "\n## Not checked ({})\n", unchecked.len());
+    for u in unchecked {
         let _ = writeln!(out, "{}: {}", u.at, u.reason);
     }
     out
@@ -343,7 +381,16 @@ pub fn run(
     let rendered = pipeline::render(&target)?;
     let doc = pipeline::load(&target)?;
     let examples = examples::collect(&doc.value);
-    let plan = plan(&doc.value, &examples, &rendered.surface);
+    let mut plan = plan(&doc.value, &examples, &rendered.surface);
+    let judge = Judge::new(&doc.value);
+    // Payloads made from the schemas: every one must come back unchanged.
+    let instances = instances::generate(&doc.value, &judge, INSTANCE_SEED);
+    let mut generated = self::plan(&doc.value, &instances, &rendered.surface);
+    for case in &mut generated.cases {
+        case.round_trip = true;
+    }
+    let instances_checked = generated.cases.len();
+    plan.cases.append(&mut generated.cases);
     crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;
 
     let runner_dir = ws.dir.join("runner");
@@ -384,11 +431,11 @@ pub fn run(
             shown.join("\n")
         )));
     }
-    let judge = Judge::new(&doc.value);
     let mut report = Report {
         spec: target.spec_display.clone(),
-        checked: plan.cases.len(),
+        checked: plan.cases.len() - instances_checked,
         unchecked: plan.unchecked,
+        instances_checked,
         ..Report::default()
     };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
@@ -398,6 +445,18 @@ pub fn run(
                     "unexpected output of the conformance program: {e}: {line}"
                 ))
             })?;
+        if at.contains(GENERATED) {
+            match error {
+                None => report.instances_passed += 1,
+                Some(reason) => report.instance_failures.push(Failure {
+                    at,
+                    ty,
+                    reason,
+                    contradiction: None,
+                }),
+            }
+            continue;
+        }
         match error {
             None => report.passed += 1,
             Some(reason) => {
@@ -424,11 +483,14 @@ pub fn run(
             }
         }
     }
-    if report.passed + report.failures.len() != report.checked {
+    let answered = report.passed
+        + report.failures.len()
+        + report.instances_passed
+        + report.instance_failures.len();
+    if answered != report.checked + report.instances_checked {
         return Err(Error::Build(format!(
-            "the conformance program answered for {} of {} examples",
-            report.passed + report.failures.len(),
-            report.checked
+            "the conformance program answered for {answered} of {} cases",
+            report.checked + report.instances_checked
         )));
     }
     Ok(report)

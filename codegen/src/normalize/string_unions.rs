@@ -8,7 +8,9 @@
 //! The union is rewritten to `{type: string, enum: [every listed value]}`
 //! (no `enum` when a member has none and nothing is listed); the `refine`
 //! stage then opens every string enum to other values, so "any other
-//! string" is kept, and sent back unchanged. Members given by `$ref` are
+//! string" is kept, and sent back unchanged (also when only one value is
+//! named: the enum then carries `open_enums::OPEN_MARK`, which that step
+//! removes, so it is not taken for a one-value constant). Members given by `$ref` are
 //! followed; a member that is not a plain string (an object, an array, a
 //! number, a nested union) leaves the union alone.
 
@@ -55,6 +57,13 @@ fn pass(n: &mut Normalized) -> usize {
             s.shift_remove(key);
             s.insert("type".into(), json!("string"));
             if !values.is_empty() || !open {
+                let mut values = values;
+                // "Any string, one of them named": an enum of one value
+                // would be a constant (a tag) and stay closed; the mark
+                // tells `refine`'s `open-enums` to open it and is removed there.
+                if open && values.len() == 1 {
+                    values.push(json!(crate::refine::open_enums::OPEN_MARK));
+                }
                 s.insert("enum".into(), Value::Array(values));
             }
             if nullable {

@@ -210,3 +210,27 @@ fn select_and_prune() {
         .collect();
     assert_eq!(kept, ["A", "C"]);
 }
+
+#[test]
+fn a_union_of_any_string_and_named_ones_is_an_open_enum_even_with_one_name() {
+    let n = run(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Currency:\n      anyOf: [{type: string}, {type: string, enum: [USD]}]\n    Interval:\n      anyOf: [{type: string}, {$ref: '#/components/schemas/Named'}]\n    Named: {type: string, enum: [month, year]}\n    Tag: {type: string, enum: [message]}\n",
+        &Config::default(),
+    );
+    let schemas = &n.value["components"]["schemas"];
+    // One name and any other string: marked, so `open-enums` opens it.
+    assert_eq!(
+        schemas["Currency"],
+        json!({"type": "string", "enum": ["USD", crate::refine::open_enums::OPEN_MARK]})
+    );
+    // Through a `$ref`, with two names: open like every string enum.
+    assert_eq!(
+        schemas["Interval"],
+        json!({"type": "string", "enum": ["month", "year"]})
+    );
+    // A one-value enum alone is a constant (a tag): left as it is.
+    assert_eq!(
+        schemas["Tag"],
+        json!({"type": "string", "enum": ["message"]})
+    );
+}

@@ -10,6 +10,7 @@
 //! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
 //! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
 //! | `union-order` | [`union_order`] | the variants of an untagged union are tried from specific to general (objects with more required properties, .., strings, free-form values last), so none shadows another |
+//! | `complete-unions` | [`complete_unions`] | an untagged union of newtypes takes the first member that deserializes **and** serializes back to the input, so none drops what a later one declares (then the first that deserializes) |
 //! | `number-form` | [`number_form`] | `f64` fields and variants write a whole number as an integer (`1`, not `1.0`), so a number goes out as the caller wrote it |
 //! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
 //!
@@ -18,6 +19,7 @@
 //! [`crate::normalize`]; what can only be seen in the generated tokens is
 //! rewritten here.
 
+pub mod complete_unions;
 pub mod enum_values;
 pub mod field_names;
 pub mod nullable;
@@ -39,7 +41,7 @@ pub struct Refinement {
 type Step = (&'static str, fn(&mut Vec<syn::Item>) -> usize, &'static str);
 
 /// The steps, in order (the tag and order steps see the opened enums).
-const STEPS: [Step; 5] = [
+const STEPS: [Step; 6] = [
     (
         "open-enums",
         open_enums::open,
@@ -54,6 +56,11 @@ const STEPS: [Step; 5] = [
         "union-order",
         |items| union_order::specific_first(items),
         "untagged unions try their members from specific to general",
+    ),
+    (
+        "complete-unions",
+        complete_unions::keep_complete,
+        "untagged unions keep the member that reads the whole input",
     ),
     (
         "number-form",
@@ -137,6 +144,22 @@ pub(crate) fn serde_str(attrs: &[syn::Attribute], key: &str) -> Option<String> {
         },
         _ => None,
     })
+}
+
+/// The last path segment of each derived trait.
+pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+        })
+        .flatten()
+        .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+        .collect()
 }
 
 /// Remove the derive of trait `name` (by its last path segment).

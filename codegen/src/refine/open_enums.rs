@@ -20,19 +20,31 @@
 //! fails), and `as_str()` gives the wire value of any variant.
 
 use quote::format_ident;
-use syn::punctuated::Punctuated;
 
 /// The name of the added variant (or, when a listed value already took it,
 /// the first free one of these).
 const OTHER_NAMES: [&str; 3] = ["Other", "OtherValue", "UnlistedValue"];
+
+/// The value `normalize`'s `string-unions` adds to an enum of one named
+/// value that also takes any other string (`anyOf: [string, {enum: [USD]}]`):
+/// without it the enum would be read as a constant and stay closed. Its
+/// variant is removed here, and the enum opened.
+pub const OPEN_MARK: &str = "x-codegen-open-enum";
 
 /// Open every string enum among `items`; returns how many were opened.
 pub fn open(items: &mut Vec<syn::Item>) -> usize {
     let mut opened = Vec::new();
     for item in items.iter_mut() {
         if let syn::Item::Enum(e) = item
-            && let Some(values) = string_values(e)
+            && let Some(mut values) = string_values(e)
         {
+            if let Some(mark) = values.iter().position(|(_, wire)| wire == OPEN_MARK) {
+                let (ident, _) = values.remove(mark);
+                e.variants = std::mem::take(&mut e.variants)
+                    .into_iter()
+                    .filter(|v| v.ident != ident)
+                    .collect();
+            }
             let taken = |n: &&str| e.variants.iter().any(|v| v.ident == n);
             let Some(other) = OTHER_NAMES.iter().find(|n| !taken(n)) else {
                 continue;
@@ -82,7 +94,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
 /// `(variant, wire value)` of an enum whose variants are all units naming
 /// a string, with serde derives and no enum-level serde representation.
 fn string_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
-    let derives = derives(&e.attrs);
+    let derives = super::derives(&e.attrs);
     let has = |d: &str| derives.iter().any(|x| x == d);
     if !has("Serialize") || !has("Deserialize") || e.variants.is_empty() {
         return None;
@@ -112,20 +124,6 @@ fn string_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
             let wire = super::serde_str(&v.attrs, "rename").unwrap_or_else(|| v.ident.to_string());
             Some((v.ident.clone(), wire))
         })
-        .collect()
-}
-
-/// The last path segment of each derived trait.
-fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
         .collect()
 }
 
@@ -245,5 +243,28 @@ mod tests {
             "{code}"
         );
         assert!(!code.contains("invalid value"), "{code}");
+    }
+
+    #[test]
+    fn a_one_value_enum_marked_open_is_opened_and_the_mark_removed() {
+        let mut file: syn::File = syn::parse_quote! {
+            mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Currency { #[serde(rename = "USD")] Usd, #[serde(rename = "x-codegen-open-enum")] XCodegenOpenEnum }
+                impl ::std::fmt::Display for Currency {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { match *self { Self::Usd => f.write_str("USD"), Self::XCodegenOpenEnum => f.write_str("x-codegen-open-enum") } }
+                }
+            }
+        };
+        let items = super::super::types_items(&mut file).unwrap();
+        assert_eq!(super::open(items), 1);
+        let code = file.to_token_stream().to_string();
+        assert!(!code.contains("XCodegenOpenEnum"), "{code}");
+        assert!(!code.contains(super::OPEN_MARK), "{code}");
+        assert!(
+            code.contains("pub enum Currency { # [serde (rename = \"USD\")] Usd ,")
+                && code.contains("# [serde (untagged)] Other (:: std :: string :: String) }"),
+            "{code}"
+        );
     }
 }

@@ -1,0 +1,349 @@
+//! Step **instances**: payloads made from the spec's own schemas, for specs
+//! that document few examples (most real ones).
+//!
+//! For every operation's JSON request body and JSON success response, a few
+//! instances are made from its schema (following `$ref`s, merging `allOf`):
+//!
+//! - `required`: only the required properties, the first member of each
+//!   union, no optional value;
+//! - `full`: every property, one item per array, one entry per map;
+//! - `random-<i>`: seeded choices of union members, optional properties,
+//!   array lengths and, where the schema allows it, `null`.
+//!
+//! Each is kept only when the [`Judge`](super::Judge)'s JSON Schema
+//! validator accepts it: an instance the spec rejects proves nothing about
+//! the types. Every kept instance must deserialize into its type **and
+//! serialize back unchanged**, responses included: a client that reads a
+//! response and sends it back (or logs, caches, forwards it) must lose
+//! nothing. The same seed makes the same instances.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value, json};
+
+use super::Judge;
+use crate::examples::{Example, Subject};
+use crate::walk;
+
+/// Random instances per body, beside `required` and `full`.
+pub const RANDOM_PER_BODY: usize = 3;
+
+/// How deep a made instance nests (recursive schemas stop here).
+const MAX_DEPTH: usize = 8;
+
+/// The instances of every JSON request body and success response of
+/// `root` that its own schemas accept, as examples (`at`:
+/// `<body>#generated/<kind>`).
+pub fn generate(root: &Value, judge: &Judge, seed: u64) -> Vec<Example> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for op in walk::operations(root) {
+        let Some(operation) = walk::operation(root, &op) else {
+            continue;
+        };
+        let mut bodies = Vec::new();
+        if let Some(schema) = operation
+            .get("requestBody")
+            .and_then(|b| json_schema(root, b))
+        {
+            bodies.push((
+                format!("{}.requestBody", op.at),
+                Subject::Request {
+                    method: op.method.clone(),
+                    path: op.path.clone(),
+                },
+                schema,
+            ));
+        }
+        if let Some(Value::Object(responses)) = operation.get("responses") {
+            for (status, response) in responses {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                if let Some(schema) = json_schema(root, response) {
+                    bodies.push((
+                        format!("{}.responses.{status}", op.at),
+                        Subject::Response {
+                            method: op.method.clone(),
+                            path: op.path.clone(),
+                            status: Some(status.clone()),
+                        },
+                        schema,
+                    ));
+                }
+            }
+        }
+        for (at, subject, schema) in bodies {
+            let mut kinds = vec![
+                ("required".to_owned(), Mode::Required),
+                ("full".to_owned(), Mode::Full),
+            ];
+            kinds.extend((0..RANDOM_PER_BODY).map(|i| (format!("random-{i}"), Mode::Random)));
+            let mut made: Vec<Example> = Vec::new();
+            for (kind, mode) in kinds {
+                let Some(value) = (Maker {
+                    root,
+                    rng: &mut rng,
+                    mode,
+                })
+                .make(schema, 0) else {
+                    continue;
+                };
+                if made.iter().any(|e| e.value == value) {
+                    continue;
+                }
+                made.push(Example {
+                    at: format!("{at}#generated/{kind}"),
+                    operation_id: op.id.clone(),
+                    subject: subject.clone(),
+                    value,
+                });
+            }
+            // One validator per body (compiling the spec's schemas is the
+            // expensive part), then each instance the schema accepts.
+            let Some(first) = made.first() else { continue };
+            let Ok(validator) = judge.validator(first) else {
+                continue;
+            };
+            out.extend(made.into_iter().filter(|e| validator.is_valid(&e.value)));
+        }
+    }
+    out
+}
+
+/// The JSON schema of a request body or response (after `$ref`s).
+fn json_schema<'a>(root: &'a Value, holder: &'a Value) -> Option<&'a Value> {
+    walk::deref(root, holder)
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(media, _)| crate::examples::is_json_media(media))
+        .and_then(|(_, m)| m.get("schema"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Required,
+    Full,
+    Random,
+}
+
+struct Maker<'a, 'r> {
+    root: &'a Value,
+    rng: &'r mut ChaCha8Rng,
+    mode: Mode,
+}
+
+impl Maker<'_, '_> {
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p)
+    }
+
+    /// An instance of `schema`, or `None` when none can be made here.
+    fn make(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let schema = walk::deref(self.root, schema);
+        let Value::Object(s) = schema else {
+            // `true` / `{}`-like: any value.
+            return Some(json!("value"));
+        };
+        let nullable = s.get("nullable") == Some(&Value::Bool(true))
+            || type_names(s).iter().any(|t| t == "null");
+        if nullable && self.mode == Mode::Random && self.chance(0.2) {
+            return Some(Value::Null);
+        }
+        if let Some(c) = s.get("const") {
+            return Some(c.clone());
+        }
+        if let Some(Value::Array(values)) = s.get("enum") {
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            return match self.mode {
+                Mode::Random if !values.is_empty() => {
+                    let i = self.rng.random_range(0..values.len());
+                    Some(values[i].clone())
+                }
+                _ => values.first().map(|v| (*v).clone()),
+            };
+        }
+        if let Some(Value::Array(members)) = s.get("allOf") {
+            return self.all_of(s, members, depth);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = s.get(key) {
+                let members: Vec<&Value> = members
+                    .iter()
+                    .filter(|m| walk::deref(self.root, m).get("type") != Some(&json!("null")))
+                    .collect();
+                if members.is_empty() {
+                    return Some(Value::Null);
+                }
+                let i = match self.mode {
+                    Mode::Random => self.rng.random_range(0..members.len()),
+                    _ => 0,
+                };
+                return self.make(members[i], depth + 1);
+            }
+        }
+        let ty = type_names(s).into_iter().find(|t| t != "null").or_else(|| {
+            if s.contains_key("properties") || s.contains_key("additionalProperties") {
+                Some("object".to_owned())
+            } else if s.contains_key("items") {
+                Some("array".to_owned())
+            } else {
+                None
+            }
+        });
+        match ty.as_deref() {
+            Some("object") => self.object(s, depth),
+            Some("array") => {
+                let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+                let n = match self.mode {
+                    Mode::Required => min,
+                    Mode::Full => min.max(1),
+                    Mode::Random => min.max(self.rng.random_range(0..3)),
+                };
+                let items = s.get("items").cloned().unwrap_or(json!({}));
+                let mut out = Vec::new();
+                for _ in 0..n {
+                    out.push(self.make(&items, depth + 1)?);
+                }
+                Some(Value::Array(out))
+            }
+            Some("string") => Some(Value::String(string(s))),
+            Some("integer") => Some(json!(number(s, 1.0).round() as i64)),
+            Some("number") => Some(number_value(number(s, 1.5))),
+            Some("boolean") => Some(Value::Bool(self.mode != Mode::Random || self.chance(0.5))),
+            _ => Some(json!("value")),
+        }
+    }
+
+    fn object(&mut self, s: &Map<String, Value>, depth: usize) -> Option<Value> {
+        let required: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut out = Map::new();
+        if let Some(Value::Object(properties)) = s.get("properties") {
+            for (name, schema) in properties {
+                let is_required = required.contains(&name.as_str());
+                let include = is_required
+                    || match self.mode {
+                        Mode::Required => false,
+                        Mode::Full => true,
+                        Mode::Random => self.chance(0.5),
+                    };
+                if !include {
+                    continue;
+                }
+                match self.make(schema, depth + 1) {
+                    Some(v) => {
+                        out.insert(name.clone(), v);
+                    }
+                    None if is_required => return None,
+                    None => {}
+                }
+            }
+        }
+        let extra = match s.get("additionalProperties") {
+            Some(Value::Object(extra)) if !s.contains_key("properties") => {
+                Some(Value::Object(extra.clone()))
+            }
+            _ => None,
+        };
+        if let Some(extra) = extra {
+            let entries = match self.mode {
+                Mode::Required => 0,
+                Mode::Full => 1,
+                Mode::Random => self.rng.random_range(0..3),
+            };
+            for i in 0..entries {
+                if let Some(v) = self.make(&extra, depth + 1) {
+                    out.insert(format!("key{i}"), v);
+                }
+            }
+        }
+        Some(Value::Object(out))
+    }
+
+    /// `allOf`: the members' objects merged (their own instances, each made
+    /// as an object), or the one member's instance.
+    fn all_of(&mut self, s: &Map<String, Value>, members: &[Value], depth: usize) -> Option<Value> {
+        let mut merged = Map::new();
+        let mut other = None;
+        let mut own = s.clone();
+        own.remove("allOf");
+        let own = Value::Object(own);
+        let has_own = own.get("properties").is_some();
+        for member in members.iter().chain(has_own.then_some(&own)) {
+            match self.make(member, depth + 1)? {
+                Value::Object(m) => merged.extend(m),
+                v => other = Some(v),
+            }
+        }
+        match other {
+            Some(v) if merged.is_empty() => Some(v),
+            _ => Some(Value::Object(merged)),
+        }
+    }
+}
+
+/// The `type` of a schema as a list (3.1 allows an array of types).
+fn type_names(s: &Map<String, Value>) -> Vec<String> {
+    match s.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A string its schema takes: by `format`, padded to `minLength`.
+fn string(s: &Map<String, Value>) -> String {
+    let text = match s.get("format").and_then(Value::as_str) {
+        Some("date-time") => "2024-01-02T03:04:05Z",
+        Some("date") => "2024-01-02",
+        Some("time") => "03:04:05Z",
+        Some("uuid") => "0b6f5c1e-8d1a-4c8e-9d3e-2f7a4b5c6d7e",
+        Some("email") => "someone@example.com",
+        Some("uri") | Some("url") => "https://example.com/a",
+        Some("ipv4") => "192.0.2.1",
+        Some("ipv6") => "2001:db8::1",
+        Some("byte") => "aGVsbG8=",
+        Some("hostname") => "example.com",
+        _ => "text",
+    };
+    let mut text = text.to_owned();
+    let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    while text.chars().count() < min {
+        text.push('x');
+    }
+    if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
+        text = text.chars().take(max as usize).collect();
+    }
+    text
+}
+
+/// A number its bounds take (`preferred` when they allow it).
+fn number(s: &Map<String, Value>, preferred: f64) -> f64 {
+    let min = s.get("minimum").and_then(Value::as_f64);
+    let max = s.get("maximum").and_then(Value::as_f64);
+    match (min, max) {
+        (Some(lo), _) if preferred < lo => lo,
+        (_, Some(hi)) if preferred > hi => hi,
+        _ => preferred,
+    }
+}
+
+fn number_value(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
