@@ -37,6 +37,8 @@ pub struct Paged {
     fields: (String, String, Option<String>),
     /// The item's `id` field, when the cursor is taken from the last item.
     item_id: Option<String>,
+    /// Whether the items field is an `Option<Vec<..>>`.
+    optional: bool,
 }
 
 /// The paginated operations of `surface`.
@@ -59,8 +61,13 @@ pub fn find(surface: &Surface, settings: &Pagination) -> Vec<Paged> {
         let Some((items_field, items)) = by_wire(&settings.items) else {
             continue;
         };
+        // An optional list (`keep-empty`) is read as empty when absent.
+        let optional = items.ty.starts_with("Option<Vec<");
         let Some(item) = items
             .ty
+            .strip_prefix("Option<")
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or(&items.ty)
             .strip_prefix("Vec<")
             .and_then(|t| t.strip_suffix('>'))
             .filter(|t| surface.types.contains_key(*t))
@@ -97,6 +104,7 @@ pub fn find(surface: &Surface, settings: &Pagination) -> Vec<Paged> {
             item: item.to_owned(),
             fields: (items_field.clone(), flag_field.clone(), cursor),
             item_id,
+            optional,
         });
     }
     out
@@ -139,11 +147,21 @@ pub fn impls(file: &mut syn::File, surface: &Surface, settings: &Pagination) -> 
             p.fields.2.as_ref().map(|c| format_ident!("{c}")),
         );
         if pages_done.insert(p.page.clone()) {
+            let into_items = if p.optional {
+                quote!(self.#items.unwrap_or_default())
+            } else {
+                quote!(self.#items)
+            };
             let next = match (cursor, &p.item_id) {
                 (Some(cursor), _) => quote!(Cursor::cursor(&self.#cursor)),
                 (None, Some(id)) => {
                     let id = format_ident!("{id}");
-                    quote!(self.#items.last().and_then(|item| Cursor::cursor(&item.#id)))
+                    let list = if p.optional {
+                        quote!(self.#items.as_deref().unwrap_or_default())
+                    } else {
+                        quote!(self.#items)
+                    };
+                    quote!(#list.last().and_then(|item| Cursor::cursor(&item.#id)))
                 }
                 (None, None) => continue,
             };
@@ -158,7 +176,7 @@ pub fn impls(file: &mut syn::File, surface: &Surface, settings: &Pagination) -> 
                         #next
                     }
                     fn into_items(self) -> Vec<types::#item> {
-                        self.#items
+                        #into_items
                     }
                 }
             });

@@ -13,6 +13,7 @@
 //! | `complete-unions` | [`complete_unions`] | an untagged union of newtypes takes the first member that deserializes **and** serializes back to the input, so none drops what a later one declares (then the first that deserializes) |
 //! | `number-form` | [`number_form`] | `f64` fields and variants write a whole number as an integer (`1`, not `1.0`), so a number goes out as the caller wrote it |
 //! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
+//! | `keep-empty` | [`empty_collections`] | an optional array or map field is an `Option<Vec<..>>` / `Option<HashMap<..>>`, skipped only when `None`: `[]` and `{}` are read and sent back, absent stays absent (types and builders) |
 //!
 //! What typify gets wrong at the schema level (unions of strings, defaults
 //! injected into requests) is rewritten before generation, in
@@ -20,6 +21,7 @@
 //! rewritten here.
 
 pub mod complete_unions;
+pub mod empty_collections;
 pub mod enum_values;
 pub mod field_names;
 pub mod nullable;
@@ -107,6 +109,16 @@ pub fn refine(
             what: format!("{count} {what}"),
         })
     }));
+    // Last: it changes field types, in the builders too.
+    let kept = crate::timings::stage("keep-empty", || empty_collections::keep(file, rewrites));
+    if kept > 0 {
+        done.push(Refinement {
+            step: "keep-empty",
+            what: format!(
+                "{kept} optional array and map fields keep `[]` and `{{}}` (`Option<Vec<..>>`)"
+            ),
+        });
+    }
     done
 }
 

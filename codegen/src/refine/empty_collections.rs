@@ -1,0 +1,245 @@
+//! `keep-empty`: an empty array or map the API sends, or the caller sets,
+//! is kept and sent.
+//!
+//! typify writes an optional array or map property as a bare `Vec<T>` /
+//! `HashMap<K, V>` with `#[serde(default, skip_serializing_if =
+//! "Vec::is_empty")]`: absent reads as empty, and empty is never written.
+//! `[]` and `{}` are values (a PATCH that clears a list with `[]` is another
+//! request than one that leaves it alone; `metadata: {}` is what the API
+//! sent), so both directions lose them.
+//!
+//! Every such field becomes `Option<Vec<T>>` / `Option<HashMap<K, V>>`,
+//! skipped only when `None`: absent stays absent, `[]` stays `[]`. Its
+//! builder follows (the field and the setter's bound take the `Option`;
+//! a caller's `Vec` still converts, `Option<T>: From<T>`), so
+//! `.tags(vec![])` sends `"tags": []`. A required array is already always
+//! written and is left alone.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::visit_mut::VisitMut;
+
+use crate::generate::type_builders::Rewrite;
+
+/// The collection types typify skips when empty.
+const COLLECTIONS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
+
+/// Make every optional array and map field of `file`'s `mod types` an
+/// `Option`, in the types and (also through `rewrites`, for the builders
+/// formatted apart) their builders. How many fields.
+pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
+    let Some(items) = super::types_items(file) else {
+        return 0;
+    };
+    let mut plan: Plan = HashMap::new();
+    for item in items.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            if !skipped_when_empty(&field.attrs) || !is_collection(&field.ty) {
+                continue;
+            }
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+            skip_when_none(&mut field.attrs);
+            if let Some(ident) = &field.ident {
+                plan.entry(s.ident.to_string())
+                    .or_default()
+                    .insert(ident.to_string());
+            }
+        }
+    }
+    let count = plan.values().map(HashSet::len).sum();
+    if count == 0 {
+        return 0;
+    }
+    let mut builders = Builders(plan);
+    builders.visit_file_mut(file);
+    rewrites.push(Box::new(move |file| builders.clone().visit_file_mut(file)));
+    count
+}
+
+/// Struct name -> the fields made optional.
+type Plan = HashMap<String, HashSet<String>>;
+
+/// Whether a `#[serde(skip_serializing_if = "..::is_empty")]` is present.
+fn skipped_when_empty(attrs: &[syn::Attribute]) -> bool {
+    super::serde_str(attrs, "skip_serializing_if")
+        .is_some_and(|f| f.trim_end().ends_with("::is_empty"))
+}
+
+/// `Vec<..>`, `HashMap<..>`, `BTreeMap<..>`, `serde_json::Map<..>`.
+fn is_collection(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| COLLECTIONS.contains(&s.ident.to_string().as_str())))
+}
+
+/// `skip_serializing_if = "..::is_empty"` -> `"::std::option::Option::is_none"`.
+fn skip_when_none(attrs: &mut [syn::Attribute]) {
+    use syn::punctuated::Punctuated;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+        let Ok(metas) =
+            attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let metas: Vec<syn::Meta> = metas
+            .into_iter()
+            .map(|m| match m {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                    syn::parse_quote!(skip_serializing_if = "::std::option::Option::is_none")
+                }
+                other => other,
+            })
+            .collect();
+        *attr = syn::parse_quote!(#[serde(#(#metas),*)]);
+    }
+}
+
+/// The builders of the planned structs: `field: Result<T, String>` and the
+/// setter's `T: TryInto<T>` take `Option<T>`.
+#[derive(Clone)]
+struct Builders(Plan);
+
+impl VisitMut for Builders {
+    fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+        let Some(fields) = self.0.get(&s.ident.to_string()) else {
+            return;
+        };
+        let syn::Fields::Named(named) = &mut s.fields else {
+            return;
+        };
+        for field in named.named.iter_mut() {
+            let planned = field
+                .ident
+                .as_ref()
+                .is_some_and(|i| fields.contains(&i.to_string()));
+            if planned {
+                wrap_first_argument(&mut field.ty, "Result");
+            }
+        }
+    }
+
+    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+        if imp.trait_.is_some() {
+            return;
+        }
+        let syn::Type::Path(self_ty) = &*imp.self_ty else {
+            return;
+        };
+        let Some(fields) = self_ty
+            .path
+            .segments
+            .last()
+            .and_then(|s| self.0.get(&s.ident.to_string()))
+        else {
+            return;
+        };
+        for item in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if !fields.contains(&f.sig.ident.to_string()) {
+                continue;
+            }
+            let Some(clause) = &mut f.sig.generics.where_clause else {
+                continue;
+            };
+            for predicate in clause.predicates.iter_mut() {
+                let syn::WherePredicate::Type(p) = predicate else {
+                    continue;
+                };
+                for bound in p.bounds.iter_mut() {
+                    if let syn::TypeParamBound::Trait(t) = bound {
+                        wrap_path_argument(&mut t.path, "TryInto");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// In `Result<T, E>` (by last segment `name`), `T` -> `Option<T>`.
+fn wrap_first_argument(ty: &mut syn::Type, name: &str) {
+    if let syn::Type::Path(p) = ty {
+        wrap_path_argument(&mut p.path, name);
+    }
+}
+
+/// The first generic argument of `path` (whose last segment is `name`)
+/// wrapped in `Option`.
+fn wrap_path_argument(path: &mut syn::Path, name: &str) {
+    let Some(last) = path.segments.last_mut() else {
+        return;
+    };
+    if last.ident != name {
+        return;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+        return;
+    };
+    if let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut() {
+        let wrapped: syn::Type = syn::parse_quote!(::std::option::Option<#inner>);
+        *inner = wrapped;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    #[test]
+    fn optional_collections_become_options_in_types_and_builders() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Thing {
+                    pub name: ::std::string::String,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty", deserialize_with = "null_as_default")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+                    pub meta: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    pub ids: ::std::vec::Vec<i64>,
+                }
+                pub mod builder {
+                    pub struct Thing {
+                        name: ::std::result::Result<::std::string::String, ::std::string::String>,
+                        tags: ::std::result::Result<::std::vec::Vec<::std::string::String>, ::std::string::String>,
+                        ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+                    }
+                    impl Thing {
+                        pub fn tags<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                            T::Error: ::std::fmt::Display,
+                        { self }
+                        pub fn ids<T>(mut self, value: T) -> Self
+                        where
+                            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                        { self }
+                    }
+                }
+            }
+        };
+        let mut rewrites = Vec::new();
+        assert_eq!(super::keep(&mut file, &mut rewrites), 2);
+        assert_eq!(rewrites.len(), 1);
+        let code = file.to_token_stream().to_string();
+        assert!(code.contains("pub tags : :: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String > >"), "{code}");
+        assert!(
+            code.contains(
+                "pub meta : :: std :: option :: Option < :: std :: collections :: HashMap"
+            ),
+            "{code}"
+        );
+        assert!(code.contains("# [serde (default , skip_serializing_if = \"::std::option::Option::is_none\" , deserialize_with = \"null_as_default\")]"), "{code}");
+        assert!(
+            code.contains("pub ids : :: std :: vec :: Vec < i64 >"),
+            "a required array is left alone: {code}"
+        );
+        assert!(code.contains("tags : :: std :: result :: Result < :: std :: option :: Option < :: std :: vec :: Vec"), "{code}");
+        assert!(code.contains("T : :: std :: convert :: TryInto < :: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String > > >"), "{code}");
+        assert!(
+            code.contains("T : :: std :: convert :: TryInto < :: std :: vec :: Vec < i64 > >"),
+            "{code}"
+        );
+    }
+}
