@@ -56,7 +56,7 @@ pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
         return 0;
     }
     let mut builders = Builders(plan);
-    builders.visit_file_mut(file);
+    super::visit_type_builders(file, &mut builders);
     rewrites.push(Box::new(move |file| builders.clone().visit_file_mut(file)));
     count
 }

@@ -14,6 +14,7 @@
 //! | `number-form` | [`number_form`] | `f64` fields and variants write a whole number as an integer (`1`, not `1.0`), so a number goes out as the caller wrote it |
 //! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
 //! | `keep-empty` | [`empty_collections`] | an optional array or map field is an `Option<Vec<..>>` / `Option<HashMap<..>>`, skipped only when `None`: `[]` and `{}` are read and sent back, absent stays absent (types and builders) |
+//! | `tri-state` | [`tri_state`] | an optional nullable property is `Option<Option<T>>`: absent, `null` and a value are three states, read and sent as such; the builder's setter sends `null` for `None` |
 //!
 //! What typify gets wrong at the schema level (unions of strings, defaults
 //! injected into requests) is rewritten before generation, in
@@ -28,6 +29,7 @@ pub mod nullable;
 pub mod number_form;
 pub mod open_enums;
 pub mod tagged_unions;
+pub mod tri_state;
 pub mod union_order;
 
 /// One refinement made.
@@ -119,7 +121,34 @@ pub fn refine(
             ),
         });
     }
+    let tri = crate::timings::stage("tri-state", || tri_state::rewrite(file, doc, rewrites));
+    if tri > 0 {
+        done.push(Refinement {
+            step: "tri-state",
+            what: format!(
+                "{tri} optional nullable fields are absent, `null` or a value (`Option<Option<T>>`)"
+            ),
+        });
+    }
     done
+}
+
+/// Run `visitor` over `mod types::builder` of `file` only (the other
+/// modules hold operation builders that may share a type's name).
+pub(crate) fn visit_type_builders(
+    file: &mut syn::File,
+    visitor: &mut impl syn::visit_mut::VisitMut,
+) {
+    let Some(items) = types_items(file) else {
+        return;
+    };
+    for item in items.iter_mut() {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "builder"
+        {
+            visitor.visit_item_mod_mut(m);
+        }
+    }
 }
 
 /// The items of `mod types`.
