@@ -13,10 +13,10 @@
 //!
 //! | the example | the action |
 //! |---|---|
-//! | leaves out a required property | `remove` it from that schema's `required` (`required[?@ == 'name']`) |
+//! | a response or schema example leaves out a required property | `remove` it from that schema's `required` (`required[?@ == 'name']`); a request example is not evidence against the spec |
 //! | has `null` where the schema takes none | `update: {nullable: true}` on that schema |
 //! | has a value its `enum` does not list | `update: value` on the `enum` (appends it); never on a one-value enum, which is a tag |
-//! | fails every member of a `oneOf`/`anyOf` | the fixes of the member that needs fewest, when all of its are above |
+//! | fails every member of a `oneOf`/`anyOf` | the fixes of the member that needs fewest, when all of its are above and none is an enum value (a value a member's enum does not list says the example is of another member) |
 //!
 //! Each action's `description` names the examples that need it. A rule of
 //! any other kind (a wrong type, a pattern) is listed as not fixed: no
@@ -74,17 +74,15 @@ impl Fixes {
             if !matches!(judge.verdict(example), super::Verdict::Contradicts(_)) {
                 continue;
             }
-            match judge.fixes(example) {
-                Ok(fixes) => {
-                    for fix in fixes {
-                        let users = out.fixes.entry(fix).or_default();
-                        if !users.contains(&example.at) {
-                            users.push(example.at.clone());
-                        }
-                    }
+            let (fixes, unfixed) = judge.fixes(example);
+            for fix in fixes {
+                let users = out.fixes.entry(fix).or_default();
+                if !users.contains(&example.at) {
+                    users.push(example.at.clone());
                 }
-                Err(rule) => out.unfixed.push((example.at.clone(), rule)),
             }
+            out.unfixed
+                .extend(unfixed.into_iter().map(|rule| (example.at.clone(), rule)));
         }
         out
     }
@@ -138,19 +136,29 @@ fn action(root: &Value, fix: &Fix, users: &[String]) -> Value {
 
 impl Judge {
     /// The fixes that make `example` agree with its spec (none when it
-    /// does), or the rule it breaks that no fix covers.
-    pub fn fixes(&self, example: &Example) -> Result<Vec<Fix>, String> {
-        let validator = self.validator(example)?;
-        let subject = self
-            .subject_pointer(example)
-            .ok_or_else(|| "no JSON schema documented for it".to_owned())?;
-        let mut fixes = Vec::new();
+    /// does), and the rules it breaks that no fix covers.
+    pub fn fixes(&self, example: &Example) -> (Vec<Fix>, Vec<String>) {
+        let validator = match self.validator(example) {
+            Ok(v) => v,
+            Err(why) => return (Vec::new(), vec![why]),
+        };
+        let Some(subject) = self.subject_pointer(example) else {
+            return (
+                Vec::new(),
+                vec!["no JSON schema documented for it".to_owned()],
+            );
+        };
+        let request = matches!(example.subject, Subject::Request { .. });
+        let (mut fixes, mut unfixed) = (Vec::new(), Vec::new());
         for error in validator.iter_errors(&example.value) {
-            fixes.extend(self.fixes_for(&error, &subject)?);
+            match self.fixes_for(&error, &subject, request, false) {
+                Ok(f) => fixes.extend(f),
+                Err(rule) => unfixed.push(rule),
+            }
         }
         fixes.sort();
         fixes.dedup();
-        Ok(fixes)
+        (fixes, unfixed)
     }
 
     /// The fixes for one validation error (recursively into unions).
@@ -158,6 +166,8 @@ impl Judge {
         &self,
         error: &jsonschema::ValidationError<'_>,
         subject: &str,
+        request: bool,
+        in_union: bool,
     ) -> Result<Vec<Fix>, String> {
         let keyword_at = || self.spec_pointer(error.schema_path().as_str(), subject);
         let unfixable = || {
@@ -173,6 +183,13 @@ impl Judge {
                 .ok_or_else(unfixable)
         };
         match error.kind() {
+            // A request example that leaves out a required property shows
+            // what a caller wrote, not what the API sends: the example may
+            // be the wrong one, and the spec is not changed for it.
+            ValidationErrorKind::Required { .. } if request => Err(format!(
+                "{} (a request example: not taken as evidence against the spec)",
+                unfixable()
+            )),
             ValidationErrorKind::Required { property } => Ok(vec![Fix::NotRequired {
                 schema: schema_of("required")?,
                 property: property.as_str().ok_or_else(unfixable)?.to_owned(),
@@ -185,8 +202,11 @@ impl Judge {
             // A one-value enum is a tag (`type: message`): a value it does
             // not list says the example is of another member, never that
             // the tag takes more values.
+            // Inside a union, a value an enum does not list says the same
+            // (`type: function` is not a web-search tool): that member is
+            // not the one, whatever else it would need.
             ValidationErrorKind::Enum { options }
-                if options.as_array().is_some_and(|o| o.len() < 2) =>
+                if in_union || options.as_array().is_some_and(|o| o.len() < 2) =>
             {
                 Err(unfixable())
             }
@@ -202,7 +222,7 @@ impl Judge {
                     .filter_map(|member| {
                         let mut fixes = Vec::new();
                         for e in member {
-                            fixes.extend(self.fixes_for(e, subject).ok()?);
+                            fixes.extend(self.fixes_for(e, subject, request, true).ok()?);
                         }
                         Some(fixes)
                     })

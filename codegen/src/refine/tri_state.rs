@@ -177,7 +177,8 @@ fn nullable_optionals(doc: &Value) -> HashMap<String, HashSet<String>> {
     out
 }
 
-/// The optional nullable properties of `schema` (named `name`), and of the
+/// The optional nullable properties of `schema` (named `name`), with those
+/// of its `allOf` members (typify makes one struct of them), and of the
 /// inline objects of its properties (`<name><Property>`).
 fn collect(
     doc: &Value,
@@ -189,21 +190,41 @@ fn collect(
     if depth > 6 {
         return;
     }
-    let Some(Value::Object(properties)) = schema.get("properties") else {
-        return;
-    };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let mut properties = Vec::new();
+    let mut required = HashSet::new();
+    gather(doc, schema, &mut properties, &mut required, 0);
     for (prop, p) in properties {
-        if !required.contains(&prop.as_str()) && p.get("nullable") == Some(&Value::Bool(true)) {
+        if !required.contains(prop.as_str()) && p.get("nullable") == Some(&Value::Bool(true)) {
             out.entry(name.to_owned()).or_default().insert(prop.clone());
         }
         if p.get("$ref").is_none() && p.get("properties").is_some() {
-            let inner = format!("{name}{}", sanitize(prop, Case::Pascal));
+            let inner = format!("{name}{}", sanitize(&prop, Case::Pascal));
             collect(doc, &inner, p, out, depth + 1);
+        }
+    }
+}
+
+/// The properties and required names of `schema` and its `allOf` members.
+fn gather<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    properties: &mut Vec<(String, &'a Value)>,
+    required: &mut HashSet<&'a str>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    let schema = walk::deref(doc, schema);
+    if let Some(Value::Object(own)) = schema.get("properties") {
+        properties.extend(own.iter().map(|(k, v)| (k.clone(), v)));
+    }
+    if let Some(Value::Array(names)) = schema.get("required") {
+        required.extend(names.iter().filter_map(Value::as_str));
+    }
+    if let Some(Value::Array(members)) = schema.get("allOf") {
+        for member in members {
+            gather(doc, member, properties, required, depth + 1);
         }
     }
 }
