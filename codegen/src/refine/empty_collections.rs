@@ -15,9 +15,7 @@
 //! `.tags(vec![])` sends `"tags": []`. A required array is already always
 //! written and is left alone.
 
-use std::collections::{HashMap, HashSet};
-
-use syn::visit_mut::VisitMut;
+use std::collections::HashSet;
 
 use crate::generate::type_builders::Rewrite;
 
@@ -31,7 +29,7 @@ pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
     let Some(items) = super::types_items(file) else {
         return 0;
     };
-    let mut plan: Plan = HashMap::new();
+    let mut plan = super::FieldPlan::new();
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(fields) = &mut s.fields else {
@@ -55,14 +53,14 @@ pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
     if count == 0 {
         return 0;
     }
-    let mut builders = Builders(plan);
-    super::visit_type_builders(file, &mut builders);
-    rewrites.push(Box::new(move |file| builders.clone().visit_file_mut(file)));
+    super::PlannedBuilders {
+        plan,
+        field: super::option_in_result,
+        setter: option_in_bound,
+    }
+    .apply(file, rewrites);
     count
 }
-
-/// Struct name -> the fields made optional.
-type Plan = HashMap<String, HashSet<String>>;
 
 /// Whether a `#[serde(skip_serializing_if = "..::is_empty")]` is present.
 fn skipped_when_empty(attrs: &[syn::Attribute]) -> bool {
@@ -97,89 +95,21 @@ fn skip_when_none(attrs: &mut [syn::Attribute]) {
     }
 }
 
-/// The builders of the planned structs: `field: Result<T, String>` and the
-/// setter's `T: TryInto<T>` take `Option<T>`.
-#[derive(Clone)]
-struct Builders(Plan);
-
-impl VisitMut for Builders {
-    fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
-        let Some(fields) = self.0.get(&s.ident.to_string()) else {
-            return;
-        };
-        let syn::Fields::Named(named) = &mut s.fields else {
-            return;
-        };
-        for field in named.named.iter_mut() {
-            let planned = field
-                .ident
-                .as_ref()
-                .is_some_and(|i| fields.contains(&i.to_string()));
-            if planned {
-                wrap_first_argument(&mut field.ty, "Result");
-            }
-        }
-    }
-
-    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-        if imp.trait_.is_some() {
-            return;
-        }
-        let syn::Type::Path(self_ty) = &*imp.self_ty else {
-            return;
-        };
-        let Some(fields) = self_ty
-            .path
-            .segments
-            .last()
-            .and_then(|s| self.0.get(&s.ident.to_string()))
-        else {
-            return;
-        };
-        for item in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = item else { continue };
-            if !fields.contains(&f.sig.ident.to_string()) {
-                continue;
-            }
-            let Some(clause) = &mut f.sig.generics.where_clause else {
-                continue;
-            };
-            for predicate in clause.predicates.iter_mut() {
-                let syn::WherePredicate::Type(p) = predicate else {
-                    continue;
-                };
-                for bound in p.bounds.iter_mut() {
-                    if let syn::TypeParamBound::Trait(t) = bound {
-                        wrap_path_argument(&mut t.path, "TryInto");
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// In `Result<T, E>` (by last segment `name`), `T` -> `Option<T>`.
-fn wrap_first_argument(ty: &mut syn::Type, name: &str) {
-    if let syn::Type::Path(p) = ty {
-        wrap_path_argument(&mut p.path, name);
-    }
-}
-
-/// The first generic argument of `path` (whose last segment is `name`)
-/// wrapped in `Option`.
-fn wrap_path_argument(path: &mut syn::Path, name: &str) {
-    let Some(last) = path.segments.last_mut() else {
+/// The setter's `T: TryInto<T>` takes `Option<T>` (a caller's `T` still
+/// converts: `Option<T>: From<T>`).
+fn option_in_bound(f: &mut syn::ImplItemFn) {
+    let Some(clause) = &mut f.sig.generics.where_clause else {
         return;
     };
-    if last.ident != name {
-        return;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
-        return;
-    };
-    if let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut() {
-        let wrapped: syn::Type = syn::parse_quote!(::std::option::Option<#inner>);
-        *inner = wrapped;
+    for predicate in clause.predicates.iter_mut() {
+        let syn::WherePredicate::Type(p) = predicate else {
+            continue;
+        };
+        for bound in p.bounds.iter_mut() {
+            if let syn::TypeParamBound::Trait(t) = bound {
+                super::wrap_in_option(&mut t.path, "TryInto");
+            }
+        }
     }
 }
 

@@ -133,6 +133,98 @@ pub fn refine(
     done
 }
 
+/// Struct name -> the fields a rewrite changed (by Rust name).
+pub(crate) type FieldPlan = std::collections::HashMap<String, std::collections::HashSet<String>>;
+
+/// What a rewrite that changes field types does to the type builders
+/// (`types::builder`): `field` on each planned field of a builder struct,
+/// `setter` on each planned setter. [`PlannedBuilders::apply`] runs it here
+/// and sends it to the builders formatted apart.
+#[derive(Clone)]
+pub(crate) struct PlannedBuilders {
+    pub plan: FieldPlan,
+    pub field: fn(&mut syn::Field),
+    pub setter: fn(&mut syn::ImplItemFn),
+}
+
+impl PlannedBuilders {
+    /// Rewrite `file`'s type builders, and push the same rewrite for those
+    /// formatted on the other thread.
+    pub(crate) fn apply(
+        self,
+        file: &mut syn::File,
+        rewrites: &mut Vec<crate::generate::type_builders::Rewrite>,
+    ) {
+        visit_type_builders(file, &mut self.clone());
+        rewrites.push(Box::new(move |file| {
+            syn::visit_mut::VisitMut::visit_file_mut(&mut self.clone(), file)
+        }));
+    }
+
+    fn planned(&self, name: &syn::Ident) -> Option<&std::collections::HashSet<String>> {
+        self.plan.get(&name.to_string())
+    }
+}
+
+impl syn::visit_mut::VisitMut for PlannedBuilders {
+    fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
+        let (Some(fields), syn::Fields::Named(named)) =
+            (self.planned(&s.ident).cloned(), &mut s.fields)
+        else {
+            return;
+        };
+        for field in named.named.iter_mut() {
+            if field
+                .ident
+                .as_ref()
+                .is_some_and(|i| fields.contains(&i.to_string()))
+            {
+                (self.field)(field);
+            }
+        }
+    }
+
+    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+        let syn::Type::Path(self_ty) = &*imp.self_ty else {
+            return;
+        };
+        let fields = match self_ty.path.segments.last() {
+            Some(last) if imp.trait_.is_none() => self.planned(&last.ident).cloned(),
+            _ => None,
+        };
+        let Some(fields) = fields else { return };
+        for item in imp.items.iter_mut() {
+            if let syn::ImplItem::Fn(f) = item
+                && fields.contains(&f.sig.ident.to_string())
+            {
+                (self.setter)(f);
+            }
+        }
+    }
+}
+
+/// A builder field `Result<T, String>` becomes `Result<Option<T>, String>`.
+pub(crate) fn option_in_result(field: &mut syn::Field) {
+    if let syn::Type::Path(p) = &mut field.ty {
+        wrap_in_option(&mut p.path, "Result");
+    }
+}
+
+/// The first generic argument of `path` (when its last segment is
+/// `segment`) wrapped in `Option`: `Result<T, E>` -> `Result<Option<T>, E>`.
+pub(crate) fn wrap_in_option(path: &mut syn::Path, segment: &str) {
+    let Some(last) = path.segments.last_mut().filter(|s| s.ident == segment) else {
+        return;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+        return;
+    };
+    if let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut() {
+        let wrapped: syn::Type = syn::parse_quote!(::std::option::Option<#inner>);
+        *inner = wrapped;
+    }
+}
+
 /// Run `visitor` over `mod types::builder` of `file` only (the other
 /// modules hold operation builders that may share a type's name).
 pub(crate) fn visit_type_builders(

@@ -46,7 +46,7 @@ pub fn rewrite(file: &mut syn::File, doc: &Value, rewrites: &mut Vec<Rewrite>) -
     let Some(items) = super::types_items(file) else {
         return 0;
     };
-    let mut plan: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut plan = super::FieldPlan::new();
     let mut number_helper = false;
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
@@ -139,9 +139,12 @@ pub fn rewrite(file: &mut syn::File, doc: &Value, rewrites: &mut Vec<Rewrite>) -
             }
         });
     }
-    let mut builders = Builders(plan);
-    super::visit_type_builders(file, &mut builders);
-    rewrites.push(Box::new(move |file| builders.clone().visit_file_mut(file)));
+    super::PlannedBuilders {
+        plan,
+        field: super::option_in_result,
+        setter: some_in_setter,
+    }
+    .apply(file, rewrites);
     count
 }
 
@@ -229,67 +232,10 @@ fn gather<'a>(
     }
 }
 
-/// The builders of the planned structs: the field takes the extra
-/// `Option`, and the setter wraps what it is given in `Some`.
-#[derive(Clone)]
-struct Builders(HashMap<String, HashSet<String>>);
-
-impl VisitMut for Builders {
-    fn visit_item_struct_mut(&mut self, s: &mut syn::ItemStruct) {
-        let Some(fields) = self.0.get(&s.ident.to_string()) else {
-            return;
-        };
-        let syn::Fields::Named(named) = &mut s.fields else {
-            return;
-        };
-        for field in named.named.iter_mut() {
-            let planned = field
-                .ident
-                .as_ref()
-                .is_some_and(|i| fields.contains(&i.to_string()));
-            if let (true, syn::Type::Path(p)) = (planned, &mut field.ty) {
-                wrap_result_ok(&mut p.path);
-            }
-        }
-    }
-
-    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-        if imp.trait_.is_some() {
-            return;
-        }
-        let syn::Type::Path(self_ty) = &*imp.self_ty else {
-            return;
-        };
-        let Some(fields) = self_ty
-            .path
-            .segments
-            .last()
-            .and_then(|s| self.0.get(&s.ident.to_string()))
-        else {
-            return;
-        };
-        for item in imp.items.iter_mut() {
-            if let syn::ImplItem::Fn(f) = item
-                && fields.contains(&f.sig.ident.to_string())
-            {
-                SomeAfterTryInto.visit_block_mut(&mut f.block);
-            }
-        }
-    }
-}
-
-/// `Result<T, E>` -> `Result<Option<T>, E>`.
-fn wrap_result_ok(path: &mut syn::Path) {
-    let Some(last) = path.segments.last_mut().filter(|s| s.ident == "Result") else {
-        return;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
-        return;
-    };
-    if let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut() {
-        let wrapped: syn::Type = syn::parse_quote!(::std::option::Option<#inner>);
-        *inner = wrapped;
-    }
+/// The setter wraps what it is given in `Some`: `.field(v)` sends `v`,
+/// `.field(None)` sends `null`.
+fn some_in_setter(f: &mut syn::ImplItemFn) {
+    SomeAfterTryInto.visit_block_mut(&mut f.block);
 }
 
 /// `value.try_into()` -> `value.try_into().map(Some)` in a setter.
