@@ -5,6 +5,7 @@
 //! | stage     | module          | in -> out                                                  |
 //! |-----------|-----------------|------------------------------------------------------------|
 //! | load      | [`load`]        | file -> [`load::Document`] (JSON value, SHA-256, positions) |
+//! | overlay   | [`overlay`]     | document + the user's OpenAPI Overlays -> document, located errors |
 //! | validate  | [`validate`]    | document -> every unfixable problem, located               |
 //! | normalize | [`normalize`]   | document -> document progenitor takes, changes reported    |
 //! | generate  | [`generate`]    | `openapiv3::OpenAPI` -> `syn::File` (progenitor)           |
