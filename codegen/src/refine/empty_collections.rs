@@ -13,7 +13,8 @@
 //! builder follows (the field and the setter's bound take the `Option`;
 //! a caller's `Vec` still converts, `Option<T>: From<T>`), so
 //! `.tags(vec![])` sends `"tags": []`. A required array is already always
-//! written and is left alone.
+//! written and is left alone, and so is a field the client code outside
+//! `mod types` reads (progenitor's paginated streams).
 
 use std::collections::HashSet;
 
@@ -26,6 +27,7 @@ const COLLECTIONS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
 /// `Option`, in the types and (also through `rewrites`, for the builders
 /// formatted apart) their builders. How many fields.
 pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
+    let read_elsewhere = super::fields_read_outside_types(file);
     let Some(items) = super::types_items(file) else {
         return 0;
     };
@@ -36,7 +38,11 @@ pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
             continue;
         };
         for field in fields.named.iter_mut() {
-            if !skipped_when_empty(&field.attrs) || !is_collection(&field.ty) {
+            let read = field
+                .ident
+                .as_ref()
+                .is_some_and(|i| read_elsewhere.contains(&i.to_string()));
+            if !skipped_when_empty(&field.attrs) || !is_collection(&field.ty) || read {
                 continue;
             }
             let ty = &field.ty;

@@ -133,6 +133,30 @@ pub fn refine(
     done
 }
 
+/// The names of the fields the generated code outside `mod types` reads
+/// (`page.next_page` in progenitor's paginated streams): a rewrite that
+/// changes a field's type leaves these alone, or that code would not
+/// compile.
+pub(crate) fn fields_read_outside_types(file: &syn::File) -> std::collections::HashSet<String> {
+    struct Reads(std::collections::HashSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Reads {
+        fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
+            if let syn::Member::Named(name) = &e.member {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_expr_field(self, e);
+        }
+    }
+    let mut reads = Reads(Default::default());
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "types" => {}
+            other => syn::visit::Visit::visit_item(&mut reads, other),
+        }
+    }
+    reads.0
+}
+
 /// Struct name -> the fields a rewrite changed (by Rust name).
 pub(crate) type FieldPlan = std::collections::HashMap<String, std::collections::HashSet<String>>;
 

@@ -19,7 +19,9 @@
 //! bodies progenitor names after their operation (`<OperationId>Body`),
 //! and of the inline objects typify names after their parent and property
 //! (`<Parent><Property>`), found by the names typify gives them. A property
-//! whose type cannot be found keeps today's `Option<T>`.
+//! whose type cannot be found keeps today's `Option<T>`, and so does a
+//! field the client code outside `mod types` reads (progenitor's streams
+//! of dropshot-paginated lists read `page.next_page`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +45,7 @@ pub fn rewrite(file: &mut syn::File, doc: &Value, rewrites: &mut Vec<Rewrite>) -
     if wanted.is_empty() {
         return 0;
     }
+    let read_elsewhere = super::fields_read_outside_types(file);
     let Some(items) = super::types_items(file) else {
         return 0;
     };
@@ -75,7 +78,12 @@ pub fn rewrite(file: &mut syn::File, doc: &Value, rewrites: &mut Vec<Rewrite>) -
                     .any(|k| m.path().is_ident(k))
                     || (numbers && m.path().is_ident("serialize_with"))
             });
-            if !wires.contains(&wire) || !skipped_when_none || !known || !is_option(&field.ty) {
+            if !wires.contains(&wire)
+                || !skipped_when_none
+                || !known
+                || !is_option(&field.ty)
+                || read_elsewhere.contains(&ident.to_string())
+            {
                 continue;
             }
             let ty = &field.ty;
@@ -317,5 +325,25 @@ mod tests {
             "{code}"
         );
         assert!(code.contains("fn present_or_null"), "{code}");
+    }
+
+    #[test]
+    fn a_field_the_client_code_reads_keeps_its_type() {
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"Page": {
+            "type": "object",
+            "properties": {"next_page": {"type": "string", "nullable": true}}
+        }}}});
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Page {
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    pub next_page: ::std::option::Option<::std::string::String>,
+                }
+            }
+            pub mod builder {
+                fn next(page: super::types::Page) -> ::std::option::Option<::std::string::String> { page.next_page }
+            }
+        };
+        assert_eq!(super::rewrite(&mut file, &doc, &mut Vec::new()), 0);
     }
 }
