@@ -61,15 +61,34 @@ fn start_prism_for(spec: &std::path::Path) -> Option<Prism> {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
+    // Ready when it answers HTTP, not when the port accepts a connection:
+    // a request sent in between is dropped ("error sending request").
     let deadline = Instant::now() + Duration::from_secs(90);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !answers_http(port) {
         assert!(
             Instant::now() < deadline,
-            "Prism did not start listening on port {port} within 90 s"
+            "Prism did not answer HTTP on port {port} within 90 s"
         );
         std::thread::sleep(Duration::from_millis(200));
     }
     Some(prism)
+}
+
+/// Whether something on `port` answers an HTTP request (any status).
+fn answers_http(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    if stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 5];
+    stream.read_exact(&mut head).is_ok() && &head == b"HTTP/"
 }
 
 fn example_binary() -> Option<PathBuf> {
