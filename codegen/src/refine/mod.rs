@@ -141,7 +141,9 @@ pub(crate) fn fields_read_outside_types(file: &syn::File) -> std::collections::H
     struct Reads(std::collections::HashSet<String>);
     impl<'ast> syn::visit::Visit<'ast> for Reads {
         fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
-            if let syn::Member::Named(name) = &e.member {
+            // `self.x` is a builder's own field (its parameters), not a type's.
+            let on_self = matches!(&*e.base, syn::Expr::Path(p) if p.path.is_ident("self"));
+            if let (syn::Member::Named(name), false) = (&e.member, on_self) {
                 self.0.insert(name.to_string());
             }
             syn::visit::visit_expr_field(self, e);
