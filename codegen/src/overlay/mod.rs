@@ -182,10 +182,8 @@ pub fn apply_all(spec: &mut load::Document, overlays: &[Overlay]) -> Result<Vec<
     if overlays.is_empty() {
         return Ok(Vec::new());
     }
-    let before = problems(&load::Document::from_value(
-        &spec.display_path,
-        spec.value.clone(),
-    ));
+    // Validation reads the document in place: no copy of a large spec.
+    let before = problems(spec);
     let mut applied = Vec::new();
     for overlay in overlays {
         for action in &overlay.actions {
@@ -199,10 +197,7 @@ pub fn apply_all(spec: &mut load::Document, overlays: &[Overlay]) -> Result<Vec<
             });
         }
     }
-    let after = problems(&load::Document::from_value(
-        &spec.display_path,
-        spec.value.clone(),
-    ));
+    let after = problems(spec);
     let new: Vec<_> = after.into_iter().filter(|p| !before.contains(p)).collect();
     if new.is_empty() {
         return Ok(applied);
