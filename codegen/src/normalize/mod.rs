@@ -15,6 +15,7 @@
 //! | `enum-types` | an `enum` value its own schema rejects (`type: string, enum: [1, true]`) is brought to the type (`"1"`, `"true"`) or removed, a listed `null` makes the schema nullable (see [`enum_types`]) |
 //! | `integer-range` | integer bounds outside 64 bits (`-9223372036854776000`) clamped to `i64` |
 //! | `string-unions` | a union whose members are all strings (`anyOf: [string, {string, enum}]`) -> one string enum, open to unlisted values (see [`string_unions`]) |
+//! | `disjoint-unions` | an `anyOf` whose members' JSON types overlap only on `null` (`anyOf: [string|null, number|null, boolean, array]`) -> a nullable `oneOf`: one member matches each value, and typify makes an enum that takes it, not a struct of flattened members that takes no scalar (see [`disjoint_unions`]) |
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
 //! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
@@ -22,6 +23,7 @@
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
 //! | `untyped-items` | a schema with `items` but no `type` (JSON Schema applies `items` to arrays only) -> `oneOf: [array, any value]`, not the `Vec` typify makes of it (see [`untyped_items`]) |
 //! | `typify-limits` | schemas typify panics on, rewritten to ones that describe the same JSON: a `format` on an object/array/boolean removed, `allOf` beside an `enum` removed, enum values typify cannot name (`-created`/`+created`, `=`/`!=`) get placeholders and names made here, which `refine` turns back into the spec's values (see [`typify_limits`]) |
+//! | `tri-state-marks` | an optional nullable property's `description` carries a mark, so `refine`'s `tri-state` finds the field typify makes of it wherever typify puts it (see [`tri_state_marks`]) |
 //! | `path-parameter-names` | a path parameter named unlike its template variable (`cert_id` for `{certificate_id}`) renamed to match; a template variable with no parameter at all declared as a required string |
 //!
 //! Steps that lose information run only when `codegen.toml` asks (see
@@ -36,6 +38,7 @@
 
 mod collapse;
 mod defaults;
+mod disjoint_unions;
 mod enum_types;
 mod integer_range;
 pub mod media_types;
@@ -52,6 +55,7 @@ mod select;
 mod server_defaults;
 mod string_unions;
 mod titles;
+pub(crate) mod tri_state_marks;
 mod type_names;
 pub mod typify_limits;
 mod unsupported;
@@ -116,7 +120,7 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 25] = [
+const STEPS: [Step; 27] = [
     ("references", |n, _, _| references::rewrite(n)),
     ("type-names", |n, _, _| type_names::rewrite(n)),
     ("operation-ids", |n, _, _| operation_ids::derive(n)),
@@ -127,6 +131,7 @@ const STEPS: [Step; 25] = [
     ("media-types", |n, _, _| media_types::rewrite(n)),
     ("parameters", |n, _, _| parameters::rewrite(n)),
     ("string-unions", |n, _, _| string_unions::rewrite(n)),
+    ("disjoint-unions", |n, _, _| disjoint_unions::rewrite(n)),
     ("required-alternatives", |n, _, _| {
         required_alternatives::rewrite(n)
     }),
@@ -153,6 +158,7 @@ const STEPS: [Step; 25] = [
     ("server-defaults", |n, _, _| server_defaults::rewrite(n)),
     ("untyped-items", |n, _, _| untyped_items::rewrite(n)),
     ("typify-limits", |n, _, _| typify_limits::rewrite(n)),
+    ("tri-state-marks", |n, _, _| tri_state_marks::mark(n)),
     ("prune", |n, _, c| {
         if c.select.prune_components {
             select::prune(n)

@@ -43,14 +43,33 @@ pub(super) fn nullable_components(n: &mut Normalized) {
         return;
     }
     let moved_set: BTreeSet<&String> = moved.iter().collect();
+    /// The rule: null validates wherever a nullable component is referenced,
+    /// so every reference is nullable, whatever stands beside the `$ref`
+    /// (`description` is common) and when a one-member `allOf` wraps it.
     fn rewrite(v: &mut Value, moved: &BTreeSet<&String>) {
         match v {
             Value::Object(map) => {
                 if let Some(Value::String(r)) = map.get("$ref")
                     && moved.contains(r)
-                    && map.len() == 1
                 {
-                    *v = json!({ "allOf": [{ "$ref": r.clone() }], "nullable": true });
+                    let r = r.clone();
+                    map.shift_remove("$ref");
+                    match map.get_mut("allOf") {
+                        Some(Value::Array(members)) => members.push(json!({ "$ref": r })),
+                        _ => {
+                            map.insert("allOf".into(), json!([{ "$ref": r }]));
+                        }
+                    }
+                    map.insert("nullable".into(), json!(true));
+                    return;
+                }
+                if let Some(Value::Array(members)) = map.get("allOf")
+                    && let [member] = members.as_slice()
+                    && member.as_object().is_some_and(|m| m.len() == 1)
+                    && let Some(Value::String(r)) = member.get("$ref")
+                    && moved.contains(r)
+                {
+                    map.insert("nullable".into(), json!(true));
                     return;
                 }
                 for child in map.values_mut() {

@@ -12,7 +12,7 @@ fn run(yaml: &str, config: &Config) -> Normalized {
 #[test]
 fn openapi_31_constructs_become_30() {
     let n = run(
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: [string, 'null']}\n        b: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}\n        c: {const: x}\n        d: {type: number, exclusiveMinimum: 0}\n        e: {type: string, examples: [one, two]}\n    B: {type: string}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nwebhooks: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [a, b]\n      properties:\n        a: {type: [string, 'null']}\n        b: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}\n        c: {const: x}\n        d: {type: number, exclusiveMinimum: 0}\n        e: {type: string, examples: [one, two]}\n    B: {type: string}\n",
         &Config::default(),
     );
     let a = &n.value["components"]["schemas"]["A"]["properties"];
@@ -40,7 +40,7 @@ fn openapi_31_constructs_become_30() {
 #[test]
 fn nullable_components_become_nullable_uses() {
     let n = run(
-        "openapi: 3.1.0\ncomponents:\n  schemas:\n    Prompt:\n      anyOf:\n        - {type: object, properties: {id: {type: string}}}\n        - {type: 'null'}\n    Req:\n      type: object\n      properties:\n        prompt: {$ref: '#/components/schemas/Prompt'}\n",
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    Prompt:\n      anyOf:\n        - {type: object, properties: {id: {type: string}}}\n        - {type: 'null'}\n    Req:\n      type: object\n      required: [prompt, described, wrapped]\n      properties:\n        prompt: {$ref: '#/components/schemas/Prompt'}\n        described: {$ref: '#/components/schemas/Prompt', description: d}\n        wrapped: {allOf: [{$ref: '#/components/schemas/Prompt'}], description: d}\n",
         &Config::default(),
     );
     let schemas = &n.value["components"]["schemas"];
@@ -51,6 +51,15 @@ fn nullable_components_become_nullable_uses() {
     assert_eq!(
         schemas["Req"]["properties"]["prompt"],
         json!({"allOf": [{"$ref": "#/components/schemas/Prompt"}], "nullable": true})
+    );
+    // Whatever stands beside the reference, null still validates there.
+    assert_eq!(
+        schemas["Req"]["properties"]["described"],
+        json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/Prompt"}], "nullable": true})
+    );
+    assert_eq!(
+        schemas["Req"]["properties"]["wrapped"],
+        json!({"allOf": [{"$ref": "#/components/schemas/Prompt"}], "description": "d", "nullable": true})
     );
 }
 
@@ -233,4 +242,58 @@ fn a_union_of_any_string_and_named_ones_is_an_open_enum_even_with_one_name() {
         schemas["Tag"],
         json!({"type": "string", "enum": ["message"]})
     );
+}
+
+#[test]
+fn optional_nullable_properties_are_marked_for_tri_state() {
+    let n = run(
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    S:\n      type: object\n      required: [kept]\n      properties:\n        kept: {type: [string, 'null']}\n        off: {type: [string, 'null'], description: Turn it off.}\n        items: {type: array, items: {type: object, properties: {deep: {type: [integer, 'null']}}}}\n        plain: {type: string}\n",
+        &Config::default(),
+    );
+    let props = &n.value["components"]["schemas"]["S"]["properties"];
+    let mark = super::tri_state_marks::MARK;
+    assert_eq!(
+        props["off"]["description"],
+        json!(format!("Turn it off.\n\n{mark}"))
+    );
+    assert_eq!(
+        props["items"]["items"]["properties"]["deep"]["description"],
+        json!(mark),
+        "at any depth"
+    );
+    assert!(
+        props["kept"].get("description").is_none(),
+        "required: not marked"
+    );
+    assert!(
+        props["plain"].get("description").is_none(),
+        "not nullable: not marked"
+    );
+}
+
+#[test]
+fn an_any_of_overlapping_only_on_null_is_a_nullable_one_of() {
+    let n = run(
+        "openapi: 3.0.3\ncomponents:\n  schemas:\n    Tags: {type: array, items: {type: string}}\n    F:\n      type: object\n      required: [value, objects, numbers, own, exclusive]\n      properties:\n        value:\n          anyOf:\n            - {type: string, nullable: true}\n            - {type: number, nullable: true}\n            - {type: boolean}\n            - {$ref: '#/components/schemas/Tags'}\n        objects: {anyOf: [{type: object, nullable: true, properties: {a: {type: string}}}, {type: object, nullable: true, properties: {b: {type: string}}}]}\n        numbers: {anyOf: [{type: integer, nullable: true}, {type: number}]}\n        own: {type: object, anyOf: [{type: string, nullable: true}, {type: boolean, nullable: true}]}\n        exclusive: {anyOf: [{type: string}, {type: boolean}]}\n",
+        &Config::default(),
+    );
+    let props = &n.value["components"]["schemas"]["F"]["properties"];
+    assert_eq!(
+        props["value"],
+        json!({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"$ref": "#/components/schemas/Tags"}], "nullable": true}),
+        "disjoint (through the $ref): one member per value; null moves to the union"
+    );
+    assert!(
+        props["objects"].get("anyOf").is_some(),
+        "two objects may both match: left alone"
+    );
+    assert!(
+        props["numbers"].get("anyOf").is_some(),
+        "an integer is a number: left alone"
+    );
+    assert!(
+        props["own"].get("anyOf").is_some(),
+        "beside keywords of its own: left alone"
+    );
+    assert!(n.changes.iter().any(|c| c.step == "disjoint-unions"));
 }

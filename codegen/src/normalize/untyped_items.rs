@@ -18,8 +18,14 @@
 //! schema. Each rewrite is reported with what to write in the spec instead:
 //! `type: array` when only arrays are meant.
 //!
+//! Beside a `oneOf`/`anyOf` whose members all say their `type` (Slack's
+//! `fields: {items: {type: object}, oneOf: [{type: object}, {type:
+//! array}]}`, which typify made a `Vec` that rejects the object), the array
+//! keywords move into the members that are arrays (an `items` they already
+//! have is combined with `allOf`), where they constrain what they did.
+//!
 //! A schema that also has object keywords (`properties`, ...), a `$ref`, an
-//! `enum` or a combinator is left as it is: its type is then not the
+//! `enum` or another combinator is left as it is: its type is then not the
 //! `items` keyword's alone. So is the schema of a parameter or a header:
 //! the caller writes that value, and the `parameters` step has already
 //! read it as the array it is meant to be.
@@ -59,16 +65,22 @@ const OTHER_TYPE_KEYWORDS: [&str; 12] = [
 /// Rewrite every schema whose only type keyword is `items`.
 pub(super) fn rewrite(n: &mut Normalized) {
     let skipped = parameters_and_headers(&n.value);
-    let mut rewritten = Vec::new();
+    let (mut rewritten, mut moved) = (Vec::new(), Vec::new());
     walk::schemas_mut(&mut n.value, &mut |path, schema| {
         let Value::Object(s) = schema else { return };
         if !s.contains_key("items")
-            || OTHER_TYPE_KEYWORDS.iter().any(|k| s.contains_key(*k))
             || skipped.iter().any(|at| {
                 path.strip_prefix(at.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
             })
         {
+            return;
+        }
+        if into_typed_members(s) {
+            moved.push(path.to_owned());
+            return;
+        }
+        if OTHER_TYPE_KEYWORDS.iter().any(|k| s.contains_key(*k)) {
             return;
         }
         let mut array = Map::new();
@@ -84,6 +96,15 @@ pub(super) fn rewrite(n: &mut Normalized) {
         );
         rewritten.push(path.to_owned());
     });
+    for path in moved {
+        n.change(
+            "untyped-items",
+            format!(
+                "{path}: `items` beside a union constrains its array members only; \
+                 moved into them (write it there in the spec)"
+            ),
+        );
+    }
     for path in rewritten {
         n.change(
             "untyped-items",
@@ -94,6 +115,60 @@ pub(super) fn rewrite(n: &mut Normalized) {
             ),
         );
     }
+}
+
+/// Move the array keywords of `s` into the members of its one `oneOf` or
+/// `anyOf` that are arrays, when every member says its `type` and nothing
+/// else beside the union says a type. Whether they moved.
+fn into_typed_members(s: &mut Map<String, Value>) -> bool {
+    let unions: Vec<&str> = ["oneOf", "anyOf"]
+        .into_iter()
+        .filter(|k| s.contains_key(*k))
+        .collect();
+    let [union] = unions.as_slice() else {
+        return false;
+    };
+    let others = OTHER_TYPE_KEYWORDS
+        .iter()
+        .filter(|k| **k != *union)
+        .any(|k| s.contains_key(*k));
+    let Some(Value::Array(members)) = s.get(*union) else {
+        return false;
+    };
+    let is_array = |m: &Value| match m.get("type") {
+        Some(Value::String(t)) => Some(t == "array"),
+        Some(Value::Array(ts)) => Some(ts.iter().any(|t| t == "array")),
+        _ => None,
+    };
+    if others || members.is_empty() || members.iter().any(|m| is_array(m).is_none()) {
+        return false;
+    }
+    let keywords: Vec<(String, Value)> = ARRAY_KEYWORDS
+        .iter()
+        .filter_map(|k| s.shift_remove(*k).map(|v| ((*k).to_owned(), v)))
+        .collect();
+    let Some(Value::Array(members)) = s.get_mut(*union) else {
+        return false;
+    };
+    for member in members.iter_mut().filter(|m| is_array(m) == Some(true)) {
+        let Value::Object(m) = member else { continue };
+        for (key, value) in &keywords {
+            match m.get(key) {
+                None => {
+                    m.insert(key.clone(), value.clone());
+                }
+                Some(Value::Object(own)) if key == "items" && own.is_empty() => {
+                    m.insert(key.clone(), value.clone());
+                }
+                Some(own) if key == "items" && own != value => {
+                    let both = json!({ "allOf": [own.clone(), value.clone()] });
+                    m.insert(key.clone(), both);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    true
 }
 
 /// Where parameters and headers are defined (in the walk's path form):
@@ -251,6 +326,38 @@ mod tests {
             n.changes[1]
                 .what
                 .starts_with("components.schemas.Conversation:"),
+            "{:?}",
+            n.changes
+        );
+    }
+
+    #[test]
+    fn items_beside_a_union_of_typed_members_move_into_its_arrays() {
+        let n = run(json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "Fields": {
+                    "nullable": true,
+                    "items": {"type": "object"},
+                    "oneOf": [{"type": "object"}, {"type": "array", "items": {}}]
+                },
+                "Untyped": {"items": {"type": "object"}, "oneOf": [{"type": "object"}, {"items": {}}]}
+            }}
+        }));
+        let schemas = &n.value["components"]["schemas"];
+        assert_eq!(
+            schemas["Fields"],
+            json!({"nullable": true, "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]})
+        );
+        assert!(
+            schemas["Untyped"].get("items").is_some(),
+            "a member without a type: left alone"
+        );
+        assert!(
+            n.changes
+                .iter()
+                .any(|c| c.what.starts_with("components.schemas.Fields:")),
             "{:?}",
             n.changes
         );

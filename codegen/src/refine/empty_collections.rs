@@ -32,27 +32,21 @@ pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
         return 0;
     };
     let mut plan = super::FieldPlan::new();
-    for item in items.iter_mut() {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(fields) = &mut s.fields else {
+    for (owner, field) in super::named_fields_mut(items) {
+        let read = field
+            .ident
+            .as_ref()
+            .is_some_and(|i| read_elsewhere.contains(&i.to_string()));
+        if !skipped_when_empty(&field.attrs) || !is_collection(&field.ty) || read {
             continue;
-        };
-        for field in fields.named.iter_mut() {
-            let read = field
-                .ident
-                .as_ref()
-                .is_some_and(|i| read_elsewhere.contains(&i.to_string()));
-            if !skipped_when_empty(&field.attrs) || !is_collection(&field.ty) || read {
-                continue;
-            }
-            let ty = &field.ty;
-            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
-            skip_when_none(&mut field.attrs);
-            if let Some(ident) = &field.ident {
-                plan.entry(s.ident.to_string())
-                    .or_default()
-                    .insert(ident.to_string());
-            }
+        }
+        let ty = &field.ty;
+        field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+        skip_when_none(&mut field.attrs);
+        if let (Some(owner), Some(ident)) = (owner, &field.ident) {
+            plan.entry(owner.to_string())
+                .or_default()
+                .insert(ident.to_string());
         }
     }
     let count = plan.values().map(HashSet::len).sum();

@@ -11,7 +11,9 @@
 //! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
 //! | `union-order` | [`union_order`] | the variants of an untagged union are tried from specific to general (objects with more required properties, .., strings, free-form values last), so none shadows another |
 //! | `complete-unions` | [`complete_unions`] | an untagged union of newtypes takes the first member that deserializes **and** serializes back to the input, so none drops what a later one declares (then the first that deserializes) |
+//! | `any-of` | [`any_of`] | typify's struct of an `anyOf` (`#[serde(flatten)] subtype_N: Option<Member>`) reads the whole input into each member (flatten hands properties to one member after another, and a member that fails has taken them), keeps those that match, fails naming each member when none does, and writes the matching members merged |
 //! | `number-form` | [`number_form`] | `f64` fields and variants write a whole number as an integer (`1`, not `1.0`), so a number goes out as the caller wrote it |
+//! | `unicode-patterns` | [`patterns`] | a string `pattern` typify compiles with `regress::Regex::new` is compiled with ECMA-262's `u` flag when it can be, so `\\p{L}` is a letter, as JSON Schema validators read it |
 //! | `nullable-fields` | [`nullable`] | a required but nullable property (`Option<T>` with typify's `deserialize_with = Option::deserialize`) may also be missing: it becomes `#[serde(default)]`; an optional property that is not an `Option` (`Vec`, map) reads `null` as its default |
 //! | `keep-empty` | [`empty_collections`] | an optional array or map field is an `Option<Vec<..>>` / `Option<HashMap<..>>`, skipped only when `None`: `[]` and `{}` are read and sent back, absent stays absent (types and builders) |
 //! | `tri-state` | [`tri_state`] | an optional nullable property is `Option<Option<T>>`: absent, `null` and a value are three states, read and sent as such; the builder's setter sends `null` for `None` |
@@ -21,6 +23,7 @@
 //! [`crate::normalize`]; what can only be seen in the generated tokens is
 //! rewritten here.
 
+pub mod any_of;
 pub mod complete_unions;
 pub mod empty_collections;
 pub mod enum_values;
@@ -28,6 +31,7 @@ pub mod field_names;
 pub mod nullable;
 pub mod number_form;
 pub mod open_enums;
+pub mod patterns;
 pub mod tagged_unions;
 pub mod tri_state;
 pub mod union_order;
@@ -45,7 +49,7 @@ pub struct Refinement {
 type Step = (&'static str, fn(&mut Vec<syn::Item>) -> usize, &'static str);
 
 /// The steps, in order (the tag and order steps see the opened enums).
-const STEPS: [Step; 6] = [
+const STEPS: [Step; 8] = [
     (
         "open-enums",
         open_enums::open,
@@ -67,9 +71,19 @@ const STEPS: [Step; 6] = [
         "untagged unions keep the member that reads the whole input",
     ),
     (
+        "any-of",
+        any_of::each_member_reads_all,
+        "`anyOf` structs read the whole input into each member",
+    ),
+    (
         "number-form",
         number_form::as_written,
         "number fields write whole numbers as integers",
+    ),
+    (
+        "unicode-patterns",
+        |items| patterns::unicode(items),
+        "string patterns are read with Unicode semantics (`\\p{L}`)",
     ),
     (
         "nullable-fields",
@@ -121,7 +135,7 @@ pub fn refine(
             ),
         });
     }
-    let tri = crate::timings::stage("tri-state", || tri_state::rewrite(file, doc, rewrites));
+    let tri = crate::timings::stage("tri-state", || tri_state::rewrite(file, rewrites));
     if tri > 0 {
         done.push(Refinement {
             step: "tri-state",
@@ -267,6 +281,41 @@ pub(crate) fn visit_type_builders(
             visitor.visit_item_mod_mut(m);
         }
     }
+}
+
+/// Every named field serde reads and writes among `items`, with the struct
+/// that has it: a struct's fields, and a struct-like enum variant's (typify
+/// makes `oneOf` members inline objects as `Variant { .. }`), whose struct
+/// is `None` (a variant has no builder). The data rules (numbers as
+/// written, `[]` and `{}` kept, `null` kept) hold for every field JSON
+/// passes through, so every step that rewrites fields walks them here.
+pub(crate) fn named_fields_mut(
+    items: &mut [syn::Item],
+) -> impl Iterator<Item = (Option<&syn::Ident>, &mut syn::Field)> {
+    items.iter_mut().flat_map(|item| {
+        let fields: Box<dyn Iterator<Item = (Option<&syn::Ident>, &mut syn::Field)>> = match item {
+            syn::Item::Struct(syn::ItemStruct {
+                ident,
+                fields: syn::Fields::Named(fields),
+                ..
+            }) => {
+                let ident = &*ident;
+                Box::new(fields.named.iter_mut().map(move |f| (Some(ident), f)))
+            }
+            syn::Item::Enum(e) => Box::new(
+                e.variants
+                    .iter_mut()
+                    .filter_map(|v| match &mut v.fields {
+                        syn::Fields::Named(fields) => Some(fields.named.iter_mut()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .map(|f| (None, f)),
+            ),
+            _ => Box::new(std::iter::empty()),
+        };
+        fields
+    })
 }
 
 /// The items of `mod types`.

@@ -21,63 +21,57 @@ use syn::punctuated::Punctuated;
 const OPTION_DESERIALIZE: &str = "::std::option::Option::deserialize";
 
 /// The helper that optional non-`Option` fields deserialize through.
-const NULL_AS_DEFAULT: &str = "null_as_default";
+pub(crate) const NULL_AS_DEFAULT: &str = "null_as_default";
 
 /// Rewrite the fields of every struct among `items`; returns how many.
 pub fn may_be_missing(items: &mut Vec<syn::Item>) -> usize {
     let mut count = 0;
     let mut helper_used = false;
-    for item in items.iter_mut() {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(fields) = &mut s.fields else {
-            continue;
-        };
-        for field in fields.named.iter_mut() {
-            for attr in field
-                .attrs
-                .iter_mut()
-                .filter(|a| a.path().is_ident("serde"))
-            {
-                let Ok(metas) =
-                    attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-                else {
-                    continue;
-                };
-                let is_option_deserialize = |m: &syn::Meta| match m {
-                    syn::Meta::NameValue(nv) if nv.path.is_ident("deserialize_with") => {
-                        matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+    for (_, field) in super::named_fields_mut(items) {
+        for attr in field
+            .attrs
+            .iter_mut()
+            .filter(|a| a.path().is_ident("serde"))
+        {
+            let Ok(metas) =
+                attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let is_option_deserialize = |m: &syn::Meta| match m {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("deserialize_with") => {
+                    matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
                             if s.value().replace(' ', "") == OPTION_DESERIALIZE)
-                    }
-                    _ => false,
-                };
-                if !metas.iter().any(is_option_deserialize) {
-                    let bare_default = metas
-                        .iter()
-                        .any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("default")));
-                    let custom = metas.iter().any(|m| {
-                        m.path().is_ident("deserialize_with") || m.path().is_ident("with")
-                    });
-                    let is_option = matches!(&field.ty, syn::Type::Path(p)
+                }
+                _ => false,
+            };
+            if !metas.iter().any(is_option_deserialize) {
+                let bare_default = metas
+                    .iter()
+                    .any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("default")));
+                let custom = metas
+                    .iter()
+                    .any(|m| m.path().is_ident("deserialize_with") || m.path().is_ident("with"));
+                let is_option = matches!(&field.ty, syn::Type::Path(p)
                         if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-                    if bare_default && !custom && !is_option {
-                        let mut metas: Vec<syn::Meta> = metas.into_iter().collect();
-                        metas.push(syn::parse_quote!(deserialize_with = "null_as_default"));
-                        *attr = syn::parse_quote!(#[serde(#(#metas),*)]);
-                        helper_used = true;
-                        count += 1;
-                    }
-                    continue;
+                if bare_default && !custom && !is_option {
+                    let mut metas: Vec<syn::Meta> = metas.into_iter().collect();
+                    metas.push(syn::parse_quote!(deserialize_with = "null_as_default"));
+                    *attr = syn::parse_quote!(#[serde(#(#metas),*)]);
+                    helper_used = true;
+                    count += 1;
                 }
-                let mut kept: Vec<syn::Meta> = metas
-                    .into_iter()
-                    .filter(|m| !is_option_deserialize(m))
-                    .collect();
-                if !kept.iter().any(|m| m.path().is_ident("default")) {
-                    kept.insert(0, syn::parse_quote!(default));
-                }
-                *attr = syn::parse_quote!(#[serde(#(#kept),*)]);
-                count += 1;
+                continue;
             }
+            let mut kept: Vec<syn::Meta> = metas
+                .into_iter()
+                .filter(|m| !is_option_deserialize(m))
+                .collect();
+            if !kept.iter().any(|m| m.path().is_ident("default")) {
+                kept.insert(0, syn::parse_quote!(default));
+            }
+            *attr = syn::parse_quote!(#[serde(#(#kept),*)]);
+            count += 1;
         }
     }
     if helper_used {

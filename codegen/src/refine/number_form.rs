@@ -14,45 +14,49 @@
 pub fn as_written(items: &mut Vec<syn::Item>) -> usize {
     let mut count = 0;
     let (mut plain, mut optional) = (false, false);
+    let mut mark = |field: &mut syn::Field| {
+        let helper = match number_kind(&field.ty) {
+            Some(Kind::Plain) => "number_as_written",
+            Some(Kind::Optional) => "optional_number_as_written",
+            None => return,
+        };
+        if has_custom_serialize(&field.attrs) {
+            return;
+        }
+        field
+            .attrs
+            .push(syn::parse_quote!(#[serde(serialize_with = #helper)]));
+        plain |= helper == "number_as_written";
+        optional |= helper == "optional_number_as_written";
+        count += 1;
+    };
     for item in items.iter_mut() {
-        match item {
-            syn::Item::Struct(s) => {
-                for field in s.fields.iter_mut() {
-                    let helper = match number_kind(&field.ty) {
-                        Some(Kind::Plain) => "number_as_written",
-                        Some(Kind::Optional) => "optional_number_as_written",
-                        None => continue,
-                    };
-                    if has_custom_serialize(&field.attrs) {
-                        continue;
-                    }
-                    field
-                        .attrs
-                        .push(syn::parse_quote!(#[serde(serialize_with = #helper)]));
-                    plain |= helper == "number_as_written";
-                    optional |= helper == "optional_number_as_written";
-                    count += 1;
-                }
+        if let syn::Item::Struct(syn::ItemStruct {
+            fields: syn::Fields::Unnamed(tuple),
+            ..
+        }) = item
+        {
+            tuple.unnamed.iter_mut().for_each(&mut mark);
+        }
+    }
+    super::named_fields_mut(items).for_each(|(_, f)| mark(f));
+    for item in items.iter_mut() {
+        let syn::Item::Enum(e) = item else { continue };
+        for variant in e.variants.iter_mut() {
+            let syn::Fields::Unnamed(fields) = &variant.fields else {
+                continue;
+            };
+            if fields.unnamed.len() != 1
+                || number_kind(&fields.unnamed[0].ty) != Some(Kind::Plain)
+                || has_custom_serialize(&variant.attrs)
+            {
+                continue;
             }
-            syn::Item::Enum(e) => {
-                for variant in e.variants.iter_mut() {
-                    let syn::Fields::Unnamed(fields) = &variant.fields else {
-                        continue;
-                    };
-                    if fields.unnamed.len() != 1
-                        || number_kind(&fields.unnamed[0].ty) != Some(Kind::Plain)
-                        || has_custom_serialize(&variant.attrs)
-                    {
-                        continue;
-                    }
-                    variant
-                        .attrs
-                        .push(syn::parse_quote!(#[serde(serialize_with = "number_as_written")]));
-                    plain = true;
-                    count += 1;
-                }
-            }
-            _ => {}
+            variant
+                .attrs
+                .push(syn::parse_quote!(#[serde(serialize_with = "number_as_written")]));
+            plain = true;
+            count += 1;
         }
     }
     if plain || optional {
