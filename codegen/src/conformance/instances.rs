@@ -211,7 +211,7 @@ impl Maker<'_, '_> {
                 }
                 Some(Value::Array(out))
             }
-            Some("string") => Some(Value::String(string(s))),
+            Some("string") => Some(Value::String(self.matching(s).unwrap_or_else(|| string(s)))),
             Some("integer") => Some(json!(number(s, 1.0).round() as i64)),
             Some("number") => Some(number_value(number(s, 1.5))),
             Some("boolean") => Some(Value::Bool(self.mode != Mode::Random || self.chance(0.5))),
@@ -303,6 +303,32 @@ fn type_names(s: &Map<String, Value>) -> Vec<String> {
     }
 }
 
+impl Maker<'_, '_> {
+    /// A string that matches the schema's `pattern` and its length bounds,
+    /// when the pattern reads as a regex `rand_regex` can sample (no
+    /// look-around, no back-references, anchors only at its ends) and a few
+    /// samples give one.
+    fn matching(&mut self, s: &Map<String, Value>) -> Option<String> {
+        let pattern = s.get("pattern").and_then(Value::as_str)?;
+        // A sample of the pattern between its anchors matches it anchored
+        // (`rand_regex` takes no anchors; JSON Schema's are searched for).
+        let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
+        let pattern = match pattern.strip_suffix('$') {
+            Some(inner) if !inner.ends_with('\\') => inner,
+            _ => pattern,
+        };
+        let regex = rand_regex::Regex::compile(pattern, 8).ok()?;
+        let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let max = s
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::MAX) as usize;
+        (0..8)
+            .map(|_| rand::Rng::sample::<String, _>(&mut *self.rng, &regex))
+            .find(|text| (min..=max).contains(&text.chars().count()))
+    }
+}
+
 /// A string its schema takes: by `format`, padded to `minLength`.
 fn string(s: &Map<String, Value>) -> String {
     let text = match s.get("format").and_then(Value::as_str) {
@@ -345,5 +371,51 @@ fn number_value(n: f64) -> Value {
         json!(n as i64)
     } else {
         json!(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use serde_json::json;
+
+    use super::{Maker, Mode};
+
+    fn make(schema: serde_json::Value) -> serde_json::Value {
+        let root = json!({});
+        let mut rng = ChaCha8Rng::seed_from_u64(super::super::INSTANCE_SEED);
+        Maker {
+            root: &root,
+            rng: &mut rng,
+            mode: Mode::Full,
+        }
+        .make(&schema, 0)
+        .unwrap()
+    }
+
+    #[test]
+    fn strings_match_their_pattern() {
+        let snowflake = make(json!({"type": "string", "pattern": "^(0|[1-9][0-9]*)$"}));
+        let text = snowflake.as_str().unwrap();
+        assert!(
+            regress::Regex::new("^(0|[1-9][0-9]*)$")
+                .unwrap()
+                .find(text)
+                .is_some(),
+            "{text}"
+        );
+        let bounded =
+            make(json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 2, "maxLength": 4}));
+        assert!(
+            (2..=4).contains(&bounded.as_str().unwrap().len()),
+            "{bounded}"
+        );
+        // A pattern no sampler reads (look-ahead): the plain string, which
+        // the validator then keeps or drops.
+        assert_eq!(
+            make(json!({"type": "string", "pattern": "^(?=a)a$"})),
+            json!("text")
+        );
     }
 }
