@@ -54,13 +54,14 @@ async fn chat_chunks_stream_as_typed_items_until_done() {
     assert_eq!(chunks.len(), 3);
     let text: String = chunks
         .iter()
-        .filter_map(|c| c.choices[0].delta.content.clone())
+        .filter_map(|c| c.choices[0].delta.content.clone().flatten())
         .collect();
     assert_eq!(text, "Hello");
     assert_eq!(
         chunks[2].choices[0]
             .finish_reason
             .as_ref()
+            .and_then(Option::as_ref)
             .map(|r| r.as_str()),
         Some("stop")
     );
