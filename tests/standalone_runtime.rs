@@ -196,14 +196,16 @@ async fn each_scheme_gets_its_key_and_none_leaks() {
     let server = paged_server().await;
     let client = Client::builder()
         .credential("queryKey", KEY)
+        .credential("appId", "app-1")
         .api_key("sk-bearer")
         .base_url(server.uri())
         .build()
         .unwrap();
+    // `list_items` asks for the bearer token (the spec's default) only.
     client.list_items().send().await.unwrap();
     let r = &received(&server).await[0];
     assert_eq!(r.headers.get("authorization").unwrap(), "Bearer sk-bearer");
-    assert_eq!(r.url.query(), Some(format!("api_key={KEY}").as_str()));
+    assert_eq!(r.url.query(), None);
     assert!(
         r.headers
             .get("user-agent")
@@ -213,15 +215,22 @@ async fn each_scheme_gets_its_key_and_none_leaks() {
             .starts_with("streams-uploads-client/")
     );
     assert!(!format!("{client:?}").contains(KEY));
+    // `list_reports` asks for the query key and the app id first.
+    client.list_reports().send().await.ok();
+    let r = &received(&server).await[1];
+    assert_eq!(r.url.query(), Some(format!("api_key={KEY}").as_str()));
+    assert_eq!(r.headers.get("x-app-id").unwrap(), "app-1");
+    assert!(r.headers.get("authorization").is_none());
 
     // A transport error names neither the key nor the URL that carries it.
     let client = Client::builder()
         .credential("queryKey", KEY)
+        .credential("appId", "app-1")
         .base_url(workspace_tests::closed_url())
         .retry(quick(2))
         .build()
         .unwrap();
-    let err = list_first_page(&client).await.unwrap_err();
+    let err = ApiError::from(client.list_reports().send().await.unwrap_err());
     assert_eq!(err.attempts(), Some(3), "{err:?}");
     let text = format!("{err} {err:?}");
     assert!(!text.contains(KEY), "{text}");
@@ -236,7 +245,7 @@ async fn builder_errors_name_the_problem() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the spec has no security scheme `nope` (it has: bearer, queryKey)"
+        "the spec has no security scheme `nope` (it has: bearer, queryKey, appId)"
     );
     // The spec's server is the default base URL.
     let client = Client::builder().build().unwrap();

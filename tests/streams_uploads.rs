@@ -10,6 +10,19 @@ use streams_uploads_client::{Client, Error, FilePart, StreamError};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// The test key (the spec's first scheme, `bearer`, the default of its
+/// operations).
+const KEY: &str = "sk-test";
+
+/// A client with the bearer token, the credential most operations ask for.
+fn keyed(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .api_key(KEY)
+        .build()
+        .unwrap()
+}
+
 fn sse(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_owned(), "text/event-stream")
 }
@@ -42,7 +55,7 @@ async fn chat_chunks_stream_as_typed_items_until_done() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = keyed(&server.uri());
     let stream = client
         .create_chat()
         .body_map(|b| b.model("m").messages(vec!["hi".to_owned()]))
@@ -80,7 +93,7 @@ async fn send_still_reads_json() {
         .expect(1)
         .mount(&server)
         .await;
-    let chat = Client::new(&server.uri())
+    let chat = keyed(&server.uri())
         .create_chat()
         .body_map(|b| b.model("m").messages(Vec::<String>::new()))
         .send()
@@ -101,7 +114,7 @@ async fn mid_stream_errors_and_bad_chunks_are_item_errors() {
         )))
         .mount(&server)
         .await;
-    let items: Vec<_> = Client::new(&server.uri())
+    let items: Vec<_> = keyed(&server.uri())
         .create_chat()
         .body_map(|b| b.model("m").messages(Vec::<String>::new()))
         .send_stream()
@@ -130,7 +143,7 @@ async fn an_error_status_opens_no_stream_and_keeps_the_typed_body() {
         ))
         .mount(&server)
         .await;
-    let err = Client::new(&server.uri())
+    let err = keyed(&server.uri())
         .create_chat()
         .body_map(|b| b.model("nope").messages(Vec::<String>::new()))
         .send_stream()
@@ -153,7 +166,7 @@ async fn a_stream_without_a_flag_property_sends_the_body_as_built() {
         .expect(1)
         .mount(&server)
         .await;
-    let events: Vec<_> = Client::new(&server.uri())
+    let events: Vec<_> = keyed(&server.uri())
         .create_speech()
         .body_map(|b| b.input("hello"))
         .send_stream()
@@ -199,7 +212,7 @@ async fn an_upload_arrives_as_multipart_with_file_name_type_bytes_and_fields() {
         ))
         .mount(&server)
         .await;
-    let file = Client::new(&server.uri())
+    let file = keyed(&server.uri())
         .create_file()
         .body_map(|b| {
             b.file(
@@ -269,7 +282,7 @@ async fn each_request_media_type_has_its_method() {
         .expect(2)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = keyed(&server.uri());
     // JSON keeps the operation's name ...
     client
         .create_edit()
@@ -318,7 +331,7 @@ async fn other_media_types_carry_their_own_content_type() {
         .expect(1)
         .mount(&server)
         .await;
-    Client::new(&server.uri())
+    keyed(&server.uri())
         .create_call()
         .body("v=0 offer")
         .send()
@@ -336,7 +349,7 @@ async fn parameters_progenitor_cannot_send_are_encoded_by_their_style() {
         .expect(1)
         .mount(&server)
         .await;
-    let events = Client::new(&server.uri())
+    let events = keyed(&server.uri())
         .list_job_events()
         .job_id("j1")
         .after("a1")
@@ -365,7 +378,7 @@ async fn parameters_progenitor_cannot_send_are_encoded_by_their_style() {
 
 #[tokio::test]
 async fn a_missing_required_cookie_is_an_invalid_request() {
-    let err = Client::new("http://127.0.0.1:9")
+    let err = keyed("http://127.0.0.1:9")
         .list_job_events()
         .job_id("j1")
         .send()
@@ -405,7 +418,7 @@ async fn several_response_bodies_come_back_as_one_enum_by_status() {
         )
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = keyed(&server.uri());
     let delete = |id: &'static str| client.delete_file().file_id(id).send();
     match delete("f1").await.unwrap().into_inner() {
         DeleteFileSuccess::Status200(file) => assert_eq!(file.id, "f1"),
@@ -440,7 +453,7 @@ async fn form_bodies_are_encoded_by_their_encoding_styles() {
         .expect(1)
         .mount(&server)
         .await;
-    let charge = Client::new(&server.uri())
+    let charge = keyed(&server.uri())
         .create_charge()
         .body(
             types::CreateChargeBody::builder()
@@ -487,7 +500,7 @@ async fn any_media_type_and_method_is_sent_as_the_spec_says() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = keyed(&server.uri());
     client
         .put_document()
         .doc_id("d1")

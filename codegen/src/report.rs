@@ -107,6 +107,23 @@ impl Report {
 /// Compare two surfaces.
 pub fn compare(old: &Surface, new: &Surface) -> Report {
     let mut r = Report::default();
+    for (variant, change) in pair(&old.webhooks, &new.webhooks) {
+        match change {
+            (Some(_), None) => r.push(
+                Severity::Breaking,
+                format!("webhook `Event::{variant}` removed"),
+            ),
+            (None, Some(payload)) => r.push(
+                Severity::Additive,
+                format!("webhook `Event::{variant}({payload})` added"),
+            ),
+            (Some(a), Some(b)) if a != b => r.push(
+                Severity::Breaking,
+                format!("webhook `Event::{variant}`: payload type changed from `{a}` to `{b}`"),
+            ),
+            _ => {}
+        }
+    }
     for (name, change) in pair(&old.operations, &new.operations) {
         match change {
             (Some(_), None) => r.push(Severity::Breaking, format!("operation `{name}` removed")),

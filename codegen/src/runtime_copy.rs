@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 10] = [
+const SOURCES: [(&str, &str); 11] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
@@ -26,6 +26,7 @@ const SOURCES: [(&str, &str); 10] = [
     ("params.rs", include_str!("../../runtime/src/params.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("sse.rs", include_str!("../../runtime/src/sse.rs")),
+    ("webhooks.rs", include_str!("../../runtime/src/webhooks.rs")),
 ];
 
 const MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
@@ -167,6 +168,22 @@ mod tests {
                 path.display()
             );
         }
+    }
+
+    /// Every source file of the runtime is copied: a module left out
+    /// would compile in the workspace and not in a standalone crate.
+    #[test]
+    fn every_runtime_file_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        on_disk.sort();
+        let mut copied: Vec<String> = SOURCES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        copied.sort();
+        assert_eq!(copied, on_disk);
     }
 
     #[test]

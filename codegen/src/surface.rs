@@ -9,7 +9,8 @@
 //!   success and error types from `send`'s return type;
 //! * types: every item of `mod types`, with fields (Rust type, wire name,
 //!   required or optional), enum variants (wire names), derives and
-//!   `#[non_exhaustive]`.
+//!   `#[non_exhaustive]`;
+//! * webhooks: the variants of `webhooks::Event`, with their payload types.
 //!
 //! The listing borrows from Stainless's `api.md` (one line per operation),
 //! the Azure SDK's `API.md` (Rust-like declarations) and api-extractor's
@@ -29,6 +30,9 @@ pub struct Surface {
     pub operations: BTreeMap<String, Operation>,
     /// Types by name.
     pub types: BTreeMap<String, TypeDecl>,
+    /// The variants of `webhooks::Event` (one per webhook of the spec),
+    /// each with its payload type.
+    pub webhooks: BTreeMap<String, String>,
 }
 
 /// One client method.
@@ -118,13 +122,18 @@ impl Surface {
     }
 
     /// The types the client reads: those reachable from success and error
-    /// types.
+    /// types, events and webhook payloads.
     pub fn response_types(&self) -> std::collections::BTreeSet<String> {
-        self.reachable(self.operations.values().flat_map(|op| {
-            [op.success.as_str(), op.error.as_str()]
-                .into_iter()
-                .chain(op.stream.as_deref())
-        }))
+        self.reachable(
+            self.operations
+                .values()
+                .flat_map(|op| {
+                    [op.success.as_str(), op.error.as_str()]
+                        .into_iter()
+                        .chain(op.stream.as_deref())
+                })
+                .chain(self.webhooks.values().map(String::as_str)),
+        )
     }
 
     fn reachable<'a>(
@@ -216,6 +225,26 @@ pub fn extract_file(file: &syn::File) -> Surface {
                                 decl.derives.push(name);
                                 decl.derives.sort();
                             }
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "webhooks" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    if let syn::Item::Enum(e) = it
+                        && e.ident == "Event"
+                    {
+                        for v in &e.variants {
+                            let payload = match &v.fields {
+                                syn::Fields::Unnamed(f) => f
+                                    .unnamed
+                                    .iter()
+                                    .map(|f| type_string(&f.ty))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                _ => String::new(),
+                            };
+                            surface.webhooks.insert(v.ident.to_string(), payload);
                         }
                     }
                 }
@@ -621,6 +650,13 @@ pub fn render(surface: &Surface, crate_name: &str) -> String {
                 p.ty,
                 if p.required { "required" } else { "optional" }
             );
+        }
+        out.push('\n');
+    }
+    if !surface.webhooks.is_empty() {
+        let _ = writeln!(out, "## Webhooks ({})\n", surface.webhooks.len());
+        for (variant, payload) in &surface.webhooks {
+            let _ = writeln!(out, "webhooks::Event::{variant}({payload})");
         }
         out.push('\n');
     }

@@ -568,11 +568,12 @@ pub mod spec_info {
             },
         ],
         operations: &[
-            (
-                "delete_project_api_key",
-                "DELETE",
-                "/organization/projects/{project_id}/api_keys/{key_id}",
-            ),
+            crate::runtime::Operation {
+                id: "delete_project_api_key",
+                method: "DELETE",
+                path: "/organization/projects/{project_id}/api_keys/{key_id}",
+                security: &[&["ApiKeyAuth"]],
+            },
         ],
         api_key_env: "OPENAI_ADMIN_KEY",
         base_url_env: "OPENAI_BASE_URL",

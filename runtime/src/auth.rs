@@ -1,9 +1,12 @@
 //! Credentials and the security schemes that carry them.
 //!
 //! The generator lists a spec's `components.securitySchemes` as
-//! [`Scheme`]s (in the generated `spec_info::SPEC`); a key the caller gives
-//! for a scheme is put on every request by the `pre` hook
-//! ([`super::hooks`]). Every scheme of OpenAPI 3 has a form here: HTTP
+//! [`Scheme`]s (in the generated `spec_info::SPEC`), and each operation's
+//! effective `security` as [`Requirements`]. Before each request the `pre`
+//! hook ([`super::hooks`]) picks the credentials that operation asks for
+//! ([`select`]) and puts only those on it: a key never reaches an operation
+//! that did not ask for it, and an operation whose every alternative lacks
+//! a key fails before anything is sent ([`MissingCredentials`]). Every scheme of OpenAPI 3 has a form here: HTTP
 //! bearer and basic, an API key in a header, the query string or a cookie,
 //! and OAuth2 / OpenID Connect, whose access token the caller obtains and
 //! the client sends as a bearer token.
@@ -125,6 +128,90 @@ impl Scheme {
     }
 }
 
+/// An operation's effective `security` (OpenAPI: the operation's own
+/// `security` replaces the spec's): a list of alternatives, any one of
+/// which will do (OR), each the names of the schemes it needs together
+/// (AND). An empty list (`security: []`, or no `security` anywhere) takes
+/// no credentials; an empty alternative (`{}`) makes credentials optional.
+pub type Requirements = &'static [&'static [&'static str]];
+
+/// The schemes whose credentials go on a request of an operation that
+/// requires `security`, given which schemes the client `has` a key for:
+///
+/// - no requirement: none;
+/// - the first alternative with schemes, all of which the client has;
+/// - none, when an alternative is empty (credentials optional) and no
+///   other is complete;
+/// - otherwise [`MissingCredentials`], naming what the operation accepts.
+///
+/// An empty alternative is tried last wherever the spec lists it: the
+/// spec accepts either, and a caller who gave a key means it to be used.
+pub fn select(
+    operation: &'static str,
+    security: Requirements,
+    has: impl Fn(&str) -> bool,
+) -> Result<&'static [&'static str], MissingCredentials> {
+    if security.is_empty() {
+        return Ok(&[]);
+    }
+    if let Some(chosen) = security
+        .iter()
+        .find(|alternative| !alternative.is_empty() && alternative.iter().all(|s| has(s)))
+    {
+        return Ok(chosen);
+    }
+    if security.iter().any(|alternative| alternative.is_empty()) {
+        return Ok(&[]);
+    }
+    Err(MissingCredentials {
+        operation,
+        accepted: security,
+    })
+}
+
+/// An operation needs credentials the client was not given. Returned
+/// before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingCredentials {
+    /// The operation (the `Client` method's name).
+    pub operation: &'static str,
+    /// What it accepts (its effective `security`).
+    pub accepted: Requirements,
+}
+
+impl fmt::Display for MissingCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` needs credentials this client was not given: ",
+            self.operation
+        )?;
+        for (i, alternative) in self.accepted.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" or ")?;
+            }
+            for (j, scheme) in alternative.iter().enumerate() {
+                if j > 0 {
+                    f.write_str(" and ")?;
+                }
+                write!(f, "`{scheme}`")?;
+            }
+        }
+        let example = self
+            .accepted
+            .first()
+            .and_then(|a| a.first())
+            .copied()
+            .unwrap_or_default();
+        write!(
+            f,
+            " (give a key with `Client::builder().credential(\"{example}\", key)`)"
+        )
+    }
+}
+
+impl std::error::Error for MissingCredentials {}
+
 /// Standard base64 with padding (RFC 4648), for basic credentials.
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
@@ -228,6 +315,40 @@ mod tests {
         };
         cookie.apply(&key, &mut r);
         assert_eq!(r.headers()["cookie"], "theme=dark; session=s3cret");
+    }
+
+    #[test]
+    fn select_follows_or_and_and_none() {
+        let has = |names: &'static [&'static str]| move |s: &str| names.contains(&s);
+        // No requirement: nothing, whatever the client holds.
+        assert_eq!(select("op", &[], has(&["a"])), Ok(&[][..]));
+        // OR: the first complete alternative.
+        const OR: Requirements = &[&["admin"], &["project"]];
+        assert_eq!(
+            select("op", OR, has(&["project", "admin"])),
+            Ok(&["admin"][..])
+        );
+        assert_eq!(select("op", OR, has(&["project"])), Ok(&["project"][..]));
+        // AND: all of an alternative or none of it.
+        const AND: Requirements = &[&["key", "app"], &["token"]];
+        assert_eq!(
+            select("op", AND, has(&["key", "app"])),
+            Ok(&["key", "app"][..])
+        );
+        assert_eq!(
+            select("op", AND, has(&["key", "token"])),
+            Ok(&["token"][..])
+        );
+        let err = select("op", AND, has(&["key"])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`op` needs credentials this client was not given: `key` and `app` or `token` \
+             (give a key with `Client::builder().credential(\"key\", key)`)"
+        );
+        // Optional credentials: used when held, else none.
+        const OPTIONAL: Requirements = &[&[], &["key"]];
+        assert_eq!(select("op", OPTIONAL, has(&["key"])), Ok(&["key"][..]));
+        assert_eq!(select("op", OPTIONAL, has(&[])), Ok(&[][..]));
     }
 
     #[test]

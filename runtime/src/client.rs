@@ -11,7 +11,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use super::auth::{ApiKey, Scheme};
+use super::auth::{ApiKey, Requirements, Scheme};
 use super::retry::RetryPolicy;
 
 /// Default whole-request timeout.
@@ -29,14 +29,47 @@ pub struct Spec {
     pub default_base_url: &'static str,
     /// `components.securitySchemes`, in the spec's order.
     pub schemes: &'static [Scheme],
-    /// Each operation: (operation id as in `OperationInfo`, HTTP method, path template).
-    pub operations: &'static [(&'static str, &'static str, &'static str)],
+    /// Every operation, sorted by [`Operation::id`].
+    pub operations: &'static [Operation],
     /// The variable [`ClientBuilder::from_env`] reads the key from.
     pub api_key_env: &'static str,
     /// The variable that overrides the base URL.
     pub base_url_env: &'static str,
     /// The `User-Agent` header.
     pub user_agent: &'static str,
+}
+
+impl Spec {
+    /// The operation whose method is `id` (`OperationInfo::operation_id`).
+    pub fn operation(&self, id: &str) -> Option<&'static Operation> {
+        let operations = self.operations;
+        operations
+            .binary_search_by(|op| op.id.cmp(id))
+            .ok()
+            .map(|i| &operations[i])
+    }
+
+    /// The scheme named `name` in `components.securitySchemes`, when the
+    /// runtime can send it.
+    pub fn scheme(&self, name: &str) -> Option<&'static Scheme> {
+        self.schemes.iter().find(|s| s.name() == name)
+    }
+}
+
+/// One operation of the spec, as the hooks need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The `Client` method's name, as in `OperationInfo::operation_id`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template.
+    pub path: &'static str,
+    /// The operation's effective `security` (its own, else the spec's):
+    /// alternatives, any one of which will do, each the names of the
+    /// schemes it needs together. Empty: the operation takes no
+    /// credentials. See [`super::auth::select`].
+    pub security: Requirements,
 }
 
 /// Implemented by each generated `Client`.

@@ -122,7 +122,8 @@ pub enum ApiError {
         /// Attempts made, when retried.
         attempts: Option<u32>,
     },
-    /// The request was not sent: a parameter is missing or unusable.
+    /// The request was not sent: a parameter is missing or unusable, or
+    /// the operation needs credentials the client was not given.
     InvalidRequest(String),
 }
 

@@ -11,7 +11,8 @@ use progenitor_client::{Error, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Request, Response};
 
-use super::client::ClientState;
+use super::auth;
+use super::client::{ClientState, Operation};
 use super::error::{ErrorBytes, error_chain};
 use super::retry::RetryPolicy;
 
@@ -19,9 +20,10 @@ use super::retry::RetryPolicy;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
-/// Before sending: the credentials of every scheme the caller gave a key
-/// for, the user agent, no `api-version` header unless asked for, and the
-/// path check.
+/// Before sending: the credentials the operation's `security` asks for
+/// and no others ([`auth::select`]; an error naming the schemes it accepts
+/// when the client has none of them), the user agent, no `api-version`
+/// header unless asked for, and the path check.
 #[allow(clippy::result_large_err, reason = "progenitor's hook signature")]
 pub fn pre<E>(
     state: &ClientState,
@@ -37,9 +39,18 @@ pub fn pre<E>(
             .headers_mut()
             .insert(reqwest::header::USER_AGENT, agent);
     }
-    check_path(state, baseurl, request, info).map_err(Error::InvalidRequest)?;
-    for scheme in state.spec.schemes {
-        if let Some(key) = state.credentials.get(scheme.name()) {
+    let Some(operation) = state.spec.operation(info.operation_id) else {
+        // Every method the generator writes has an entry; a call under
+        // another name gets no credentials rather than every one.
+        return Ok(());
+    };
+    check_path(baseurl, request, operation).map_err(Error::InvalidRequest)?;
+    let chosen = auth::select(operation.id, operation.security, |name| {
+        state.credentials.contains_key(name)
+    })
+    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+    for name in chosen {
+        if let (Some(scheme), Some(key)) = (state.spec.scheme(name), state.credentials.get(name)) {
             scheme.apply(key, request);
         }
     }
@@ -225,20 +236,8 @@ impl fmt::Display for GaveUp<'_> {
 /// A path parameter must not change which endpoint is called. progenitor
 /// percent-encodes `/`, `?`, `#` and `%`, but URL parsing still resolves `.`
 /// and `..` segments; compare the final path with the operation's template.
-fn check_path(
-    state: &ClientState,
-    baseurl: &str,
-    request: &Request,
-    info: &OperationInfo,
-) -> Result<(), String> {
-    let Some((_, _, template)) = state
-        .spec
-        .operations
-        .iter()
-        .find(|(id, _, _)| *id == info.operation_id)
-    else {
-        return Ok(());
-    };
+fn check_path(baseurl: &str, request: &Request, operation: &Operation) -> Result<(), String> {
+    let template = operation.path;
     let base_path = reqwest::Url::parse(baseurl)
         .map(|u| u.path().trim_end_matches('/').to_owned())
         .unwrap_or_default();
@@ -248,7 +247,7 @@ fn check_path(
     } else {
         Err(format!(
             "a path parameter of `{}` would change the request path (`{template}` became `{path}`): `.`, `..` and empty values are not allowed",
-            info.operation_id
+            operation.id
         ))
     }
 }

@@ -12,7 +12,9 @@
 //! - [`pagination`]: cursor-paginated list operations as streams of items;
 //! - [`sse`]: `text/event-stream` responses as typed items;
 //! - [`multipart`]: `multipart/form-data` bodies with files;
-//! - [`params`]: parameter styles progenitor cannot encode.
+//! - [`params`]: parameter styles progenitor cannot encode;
+//! - [`webhooks`]: Standard Webhooks signatures, for the generated
+//!   `webhooks` module.
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -30,9 +32,10 @@ pub mod pagination;
 pub mod params;
 pub mod retry;
 pub mod sse;
+pub mod webhooks;
 
-pub use auth::{ApiKey, KeyLocation, Scheme};
-pub use client::{ClientBuilder, ClientState, ConfigError, GeneratedClient, Spec};
+pub use auth::{ApiKey, KeyLocation, MissingCredentials, Requirements, Scheme};
+pub use client::{ClientBuilder, ClientState, ConfigError, GeneratedClient, Operation, Spec};
 pub use error::{ApiError, ErrorBody};
 pub use multipart::{FilePart, FormError};
 pub use pagination::{CursorPage, Paginated};

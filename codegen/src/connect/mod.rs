@@ -5,7 +5,7 @@
 //!
 //! - `spec_info::SPEC`, a `runtime::Spec`: the title, the first server URL
 //!   (variables at their defaults), the security schemes, each operation's
-//!   method and path, and the names of `codegen.toml`'s `[client]` table
+//!   method, path and effective `security` ([`security`]), and the names of `codegen.toml`'s `[client]` table
 //!   (environment variables, user agent) or their defaults from the title;
 //! - `impl runtime::GeneratedClient for Client` and `Client::builder()` /
 //!   `Client::from_env()`;
@@ -19,6 +19,7 @@
 //!   operations.
 
 pub mod pagination;
+pub mod security;
 
 use std::collections::BTreeSet;
 
@@ -51,12 +52,17 @@ impl Settings {
 }
 
 /// Add the items above to `file` (progenitor's output after `extend`), and
-/// return its surface. What this stage adds (trait impls, `Client`
-/// constructors, `stream()` outside `mod builder`) is not part of the
-/// surface, so the pipeline uses this one rather than read the file again.
-pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) -> Surface {
+/// return its surface and what is worth reporting ([`security`]). What this
+/// stage adds (trait impls, `Client` constructors, `stream()` outside `mod
+/// builder`) is not part of the surface, so the pipeline uses this one
+/// rather than read the file again.
+pub fn connect(
+    api: &OpenAPI,
+    file: &mut syn::File,
+    settings: &Settings,
+) -> (Surface, Vec<crate::refine::Refinement>) {
     let surface = crate::surface::extract_file(file);
-    let spec = spec_const(api, &surface, &settings.client);
+    let (spec, notes) = spec_const(api, &surface, &settings.client);
     let error_bodies = error_body_impls(&surface);
     let pages = pagination::impls(file, &surface, &settings.pagination);
     let constructors = constructors(&surface);
@@ -116,7 +122,7 @@ pub fn connect(api: &OpenAPI, file: &mut syn::File, settings: &Settings) -> Surf
     };
     file.items.extend(items.items);
     new_without_state(file);
-    surface
+    (surface, notes)
 }
 
 /// `Client::builder()` and `Client::from_env()`, each unless an operation
@@ -152,18 +158,27 @@ fn constructors(surface: &Surface) -> proc_macro2::TokenStream {
     }
 }
 
-/// `runtime::Spec { .. }` for this spec.
+/// `runtime::Spec { .. }` for this spec, and the notes of [`security`].
 fn spec_const(
     api: &OpenAPI,
     surface: &Surface,
     settings: &crate::config::ClientSettings,
-) -> proc_macro2::TokenStream {
+) -> (proc_macro2::TokenStream, Vec<crate::refine::Refinement>) {
     let title = &api.info.title;
     let base_url = default_base_url(api);
-    let schemes = schemes(api);
+    let (sendable, schemes): (BTreeSet<String>, Vec<_>) = schemes(api).into_iter().unzip();
+    let (security, notes) = security::table(api, surface, &sendable);
+    // Sorted by method name (the surface's order): the runtime looks
+    // operations up by binary search.
     let operations = surface.operations.iter().map(|(id, op)| {
         let (method, path) = (&op.http_method, &op.path);
-        quote!((#id, #method, #path))
+        let security = &security[id];
+        quote!(crate::runtime::Operation {
+            id: #id,
+            method: #method,
+            path: #path,
+            security: #security,
+        })
     });
     let prefix = env_prefix(title);
     let or = |set: &str, default: String| {
@@ -185,7 +200,7 @@ fn spec_const(
         let agent = &settings.user_agent;
         quote!(#agent)
     };
-    quote! {
+    let spec = quote! {
         crate::runtime::Spec {
             title: #title,
             default_base_url: #base_url,
@@ -195,7 +210,8 @@ fn spec_const(
             base_url_env: #base_url_env,
             user_agent: #user_agent,
         }
-    }
+    };
+    (spec, notes)
 }
 
 /// The first server's URL with each `{variable}` at its default; empty when
@@ -239,8 +255,8 @@ pub fn env_prefix(title: &str) -> String {
 /// `security` requires first (the first is `.api_key(..)`'s), then the rest
 /// in the spec's order. OAuth2 and OpenID Connect take the access token the
 /// caller obtained, as a bearer token; HTTP schemes other than bearer and
-/// basic (digest, ...) have no entry.
-fn schemes(api: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
+/// basic (digest, ...) have no entry. Each with its name.
+fn schemes(api: &OpenAPI) -> Vec<(String, proc_macro2::TokenStream)> {
     let Some(components) = &api.components else {
         return Vec::new();
     };
@@ -265,7 +281,7 @@ fn schemes(api: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
             let ReferenceOr::Item(scheme) = &components.security_schemes[name] else {
                 return None;
             };
-            Some(match scheme {
+            let tokens = match scheme {
                 SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                     quote!(crate::runtime::Scheme::Bearer { name: #name })
                 }
@@ -292,7 +308,8 @@ fn schemes(api: &OpenAPI) -> Vec<proc_macro2::TokenStream> {
                 SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
                     quote!(crate::runtime::Scheme::Bearer { name: #name })
                 }
-            })
+            };
+            Some((name.clone(), tokens))
         })
         .collect()
 }

@@ -14,6 +14,7 @@
 //! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
 //! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
 //! | `methods` | [`methods`] | an `OPTIONS` or `TRACE` operation's request is built with `reqwest::Client::request(Method::OPTIONS, url)`: reqwest has no shortcut for them |
+//! | `webhooks` | [`webhooks`] | the spec's webhooks (kept by `normalize`) become a `webhooks` module: `Event` (a variant per webhook, carrying its payload type), `unwrap(body, headers, secret)` (Standard Webhooks signature and timestamp checked, then parsed) and `parse(body)` |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
 //!
 //! The builders are found by the `OperationInfo { operation_id }` progenitor
@@ -25,6 +26,7 @@ pub mod methods;
 pub mod parameters;
 pub mod responses;
 pub mod streams;
+pub mod webhooks;
 
 use std::collections::HashMap;
 
@@ -62,8 +64,9 @@ pub fn extend(
 ) -> Result<Vec<Refinement>, Error> {
     let mut type_names = type_names(file);
     let mut new_types: Vec<syn::Item> = Vec::new();
+    let webhooks = webhooks::add(doc, file, &type_names);
     let Some(builder) = module_items(file, "builder") else {
-        return Ok(Vec::new());
+        return Ok(webhooks.into_iter().collect());
     };
     let index = index_builders(builder);
     let mut bodies_done = 0;
@@ -143,7 +146,7 @@ pub fn extend(
         bodies::strip_fragments_from_docs(file, &fragments);
     }
     let file_variants = bodies::name_file_variants(file, rewrites);
-    let mut out = Vec::new();
+    let mut out: Vec<Refinement> = webhooks.into_iter().collect();
     if bodies_done > 0 {
         out.push(Refinement {
             step: "request-bodies",

@@ -231,9 +231,11 @@ fn generate_on(
         let _ = send.send(rewrites.clone());
     }
     let surface = connect.map(|settings| {
-        crate::timings::stage("connect", || {
+        let (surface, notes) = crate::timings::stage("connect", || {
             crate::connect::connect(api, &mut file, settings)
-        })
+        });
+        refinements.extend(notes);
+        surface
     });
 
     let generated = Generated {

@@ -5,10 +5,11 @@
 //!
 //! | step | rewrite |
 //! |---|---|
+//! | `webhooks` | the requests the API sends its users (3.1 `webhooks`, 3.0 `x-webhooks`), which progenitor reads neither of, are listed at the root (`x-codegen-webhooks`: name, description, payload schema as a component reference; an inline payload becomes a component) for `extend`'s `webhooks` module (see [`webhooks`]) |
 //! | `references` | every `$ref` names a component: a percent-encoded fragment (`#/components/schemas/Foo%20Bar`) is decoded; a reference to any other place (`#/paths/~1orders/get/responses/404/content/application~1json/schema`, a component's property) makes that node a component of a free name (see [`references`]) |
 //! | `type-names` | component schemas whose names make one Rust type name (`address` beside `Address`) are renamed to free ones (`address2`), every reference following (see [`type_names`]) |
 //! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
-//! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `webhooks`, `jsonSchemaDialect` dropped |
+//! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `jsonSchemaDialect` dropped |
 //! | `parameter-content` | a parameter given by `content` (one media type) instead of `schema`: a plain value takes that schema, a JSON-encoded one is the caller's JSON text (see [`parameter_schemas`]) |
 //! | `path-required` | a path parameter not marked required is made required (OpenAPI: it MUST be) (see [`parameter_schemas`]) |
 //! | `path-text` | a path parameter whose schema is not one scalar type (an object, an array, a union) takes the segment's text, described (see [`parameter_schemas`]) |
@@ -60,6 +61,7 @@ mod type_names;
 pub mod typify_limits;
 mod unsupported;
 mod untyped_items;
+pub mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -120,7 +122,8 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 27] = [
+const STEPS: [Step; 28] = [
+    ("webhooks", |n, _, _| webhooks::keep(n)),
     ("references", |n, _, _| references::rewrite(n)),
     ("type-names", |n, _, _| type_names::rewrite(n)),
     ("operation-ids", |n, _, _| operation_ids::derive(n)),

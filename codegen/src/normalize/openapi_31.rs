@@ -24,6 +24,7 @@ pub(super) fn openapi_31(n: &mut Normalized) {
     if is_31 {
         n.value["openapi"] = json!("3.0.3");
     }
+    // `webhooks` were taken by the `webhooks` step.
     for key in ["webhooks", "jsonSchemaDialect"]
         .into_iter()
         .filter(|_| is_31)
