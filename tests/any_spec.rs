@@ -12,7 +12,10 @@
 //!   for, on the wire, in crates from specs whose operations ask for
 //!   different ones (the whole OpenAI API's admin and project keys, `[]`,
 //!   AND and OR requirements): the expectation is computed here from the
-//!   spec as written, not from the generator's table.
+//!   spec as written, not from the generator's table; and where the spec
+//!   declares webhooks (OpenAI's 16), a signed delivery of each, made from
+//!   its payload schema, is verified and parsed into its variant, and bad
+//!   deliveries are refused, each saying why.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -253,7 +256,7 @@ async fn main() {{
 }}
 "#
     );
-    add_probe(out, &program);
+    add_probe(out, "probe", &program);
 }
 
 /// Specs whose operations ask for different credentials: OpenAI's admin
@@ -384,7 +387,7 @@ fn effective_security(doc: &serde_json::Value) -> BTreeMap<(String, String), Req
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "slow: builds a crate of the whole OpenAI API and four others; run with --ignored (CI does)"]
-async fn each_operation_gets_exactly_the_credentials_its_security_asks_for() {
+async fn each_operation_gets_exactly_its_credentials_and_webhooks_are_verified() {
     let Some(specs) = shared_specs() else { return };
     let dir = tempfile::tempdir().unwrap();
     for spec_name in SECURITY_SPECS {
@@ -545,7 +548,212 @@ async fn each_operation_gets_exactly_the_credentials_its_security_asks_for() {
             "{spec_name}: credentials as asked, on the wire: {}",
             summary.join("; ")
         );
+        if doc.get("webhooks").is_some() || doc.get("x-webhooks").is_some() {
+            check_webhooks(spec_name, &doc, &out);
+        }
     }
+}
+
+/// The secret the webhook deliveries are signed with.
+const WEBHOOK_SECRET: &str = "whsec_dGhlLWVuZHBvaW50cy1zZWNyZXQta2V5";
+
+/// A delivery for the probe: the body, its three headers (`None`: left
+/// out), the secret to verify with, and what `webhooks::unwrap` must give
+/// (`ok <Variant>` or `err <message start>`).
+fn case(
+    body: &str,
+    timestamp: i64,
+    signed_body: &str,
+    secret: &str,
+    leave_out: Option<&str>,
+    expect: String,
+) -> serde_json::Value {
+    use base64::Engine as _;
+    use hmac::{KeyInit as _, Mac as _};
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("msg_1.{timestamp}.{signed_body}").as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let mut headers = serde_json::json!({
+        "webhook-id": "msg_1",
+        "webhook-timestamp": timestamp.to_string(),
+        "webhook-signature": format!("v1,{signature}"),
+    });
+    if let Some(name) = leave_out {
+        headers.as_object_mut().unwrap().remove(name);
+    }
+    serde_json::json!({"body": body, "headers": headers, "expect": expect})
+}
+
+/// The spec's webhooks: a delivery of each, made from its payload schema
+/// (the conformance instances, so the spec accepts it) and signed here, is
+/// verified and parsed into its variant; a tampered body, a wrong secret,
+/// a stale timestamp and each missing header are refused, each saying so.
+fn check_webhooks(spec_name: &str, doc: &serde_json::Value, out: &Path) {
+    // Each webhook as an operation, so the instance maker reads it.
+    let mut pseudo = doc.clone();
+    let mut paths = serde_json::Map::new();
+    for key in ["webhooks", "x-webhooks"] {
+        for (name, item) in doc
+            .get(key)
+            .and_then(|w| w.as_object())
+            .into_iter()
+            .flatten()
+        {
+            let Some(body) = item.get("post").and_then(|op| op.get("requestBody")) else {
+                continue;
+            };
+            paths.insert(
+                format!("/{name}"),
+                serde_json::json!({"post": {"operationId": name, "requestBody": body, "responses": {}}}),
+            );
+        }
+    }
+    let count = paths.len();
+    pseudo["paths"] = serde_json::Value::Object(paths);
+    let judge = codegen::conformance::Judge::new(&pseudo);
+    let mut bodies: BTreeMap<String, String> = BTreeMap::new();
+    for example in codegen::conformance::instances::generate(&pseudo, &judge, 7) {
+        let name = example.operation_id.clone().unwrap();
+        bodies
+            .entry(name)
+            .or_insert_with(|| serde_json::to_string(&example.value).unwrap());
+    }
+    assert_eq!(
+        bodies.len(),
+        count,
+        "{spec_name}: an instance of every webhook"
+    );
+    let pascal = |name: &str| -> String {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+            .collect()
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let mut cases: Vec<serde_json::Value> = bodies
+        .iter()
+        .map(|(name, body)| {
+            case(
+                body,
+                now,
+                body,
+                WEBHOOK_SECRET,
+                None,
+                format!("ok {}", pascal(name)),
+            )
+        })
+        .collect();
+    let (_, body) = bodies.iter().next().unwrap();
+    // One byte more (still JSON): the signature no longer matches.
+    let tampered = format!("{body} ");
+    let refusals = [
+        case(
+            &tampered,
+            now,
+            body,
+            WEBHOOK_SECRET,
+            None,
+            "err no signature matches".into(),
+        ),
+        case(
+            body,
+            now,
+            body,
+            "whsec_d3Jvbmcta2V5",
+            None,
+            "err no signature matches".into(),
+        ),
+        case(
+            body,
+            now - 600,
+            body,
+            WEBHOOK_SECRET,
+            None,
+            "err the delivery's timestamp is".into(),
+        ),
+        case(
+            body,
+            now,
+            body,
+            WEBHOOK_SECRET,
+            Some("webhook-id"),
+            "err the delivery has no `webhook-id` header".into(),
+        ),
+        case(
+            body,
+            now,
+            body,
+            WEBHOOK_SECRET,
+            Some("webhook-timestamp"),
+            "err the delivery has no `webhook-timestamp` header".into(),
+        ),
+        case(
+            body,
+            now,
+            body,
+            WEBHOOK_SECRET,
+            Some("webhook-signature"),
+            "err the delivery has no `webhook-signature` header".into(),
+        ),
+    ];
+    let verified = cases.len();
+    cases.extend(refusals);
+    let file = out.join("deliveries.json");
+    std::fs::write(&file, serde_json::to_string(&cases).unwrap()).unwrap();
+    add_probe(
+        out,
+        "webhooks",
+        &format!(
+            r#"use probe_client::webhooks;
+
+fn main() {{
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap()).unwrap();
+    for case in cases {{
+        let headers: std::collections::HashMap<String, String> =
+            serde_json::from_value(case["headers"].clone()).unwrap();
+        let headers = webhooks::HeaderMap::try_from(&headers).unwrap();
+        match webhooks::unwrap(case["body"].as_str().unwrap().as_bytes(), &headers, {WEBHOOK_SECRET:?}) {{
+            Ok(event) => println!("ok {{}}", format!("{{event:?}}").split('(').next().unwrap()),
+            Err(e) => println!("err {{e}}"),
+        }}
+    }}
+}}
+"#
+        ),
+    );
+    let output = pipeline::cargo_for_generated(&workspace_root().join(GENERATED_CRATES_TARGET_DIR))
+        .args(["run", "--quiet", "--example", "webhooks", "--manifest-path"])
+        .arg(out.join("Cargo.toml"))
+        .arg("--")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{spec_name}: the webhooks probe failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), cases.len(), "{spec_name}: {stdout}");
+    for (case, line) in cases.iter().zip(&lines) {
+        let expect = case["expect"].as_str().unwrap();
+        assert!(
+            line.starts_with(expect),
+            "{spec_name}: expected `{expect}`, got `{line}`"
+        );
+    }
+    println!(
+        "{spec_name}: {verified} of {count} webhooks verified and parsed into their variants; {} refusals named",
+        cases.len() - verified
+    );
 }
 
 /// `examples/probe.rs`: a client holding every key of `credentials`, no
@@ -576,16 +784,19 @@ async fn main() {{
 {calls}}}
 "#
     );
-    add_probe(out, &program);
+    add_probe(out, "probe", &program);
 }
 
-/// `program` as the crate's `examples/probe.rs`, with tokio and the
+/// `program` as the crate's `examples/<name>.rs`, with tokio and the
 /// workspace's lock file (the versions CI tested).
-fn add_probe(out: &Path, program: &str) {
+fn add_probe(out: &Path, name: &str, program: &str) {
     std::fs::create_dir_all(out.join("examples")).unwrap();
-    std::fs::write(out.join("examples/probe.rs"), program).unwrap();
+    std::fs::write(out.join(format!("examples/{name}.rs")), program).unwrap();
     let manifest = out.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap();
+    if text.contains("[dev-dependencies]") {
+        return;
+    }
     text.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     std::fs::write(&manifest, text).unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
