@@ -13,6 +13,8 @@
 //!   [`discriminator`]); otherwise each payload type is tried in the
 //!   spec's order, the first that reads the body wins.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 use syn::parse_quote;
 
@@ -173,6 +175,20 @@ pub fn add(
         }
     };
     file.items.push(item);
+    // Tried in order, a payload type an earlier webhook has already
+    // takes every body the later one would: say so, the user can give
+    // each payload a constant with an overlay.
+    let mut shadowed = Vec::new();
+    if property.is_none() {
+        let mut seen: Vec<String> = Vec::new();
+        for h in &hooks {
+            let ty = quote::ToTokens::to_token_stream(&h.payload).to_string();
+            if seen.contains(&ty) {
+                shadowed.push(format!("`{}`", h.variant));
+            }
+            seen.push(ty);
+        }
+    }
     let listed: Vec<String> = hooks
         .iter()
         .map(|h| {
@@ -185,17 +201,25 @@ pub fn add(
             )
         })
         .collect();
+    let mut what = format!(
+        "{} webhooks in `webhooks::Event`, {}: {}",
+        hooks.len(),
+        match &property {
+            Some((p, _)) => format!("told apart by `{p}`"),
+            None => "tried in order".to_owned(),
+        },
+        listed.join(", ")
+    );
+    if !shadowed.is_empty() {
+        let _ = write!(
+            what,
+            "; {} share an earlier webhook's payload type and nothing in the schemas tells them apart, so `parse` returns the earlier one: to tell them apart, give each payload a property fixed to its own value (`type: {{const: ..}}`) with an overlay",
+            shadowed.join(", ")
+        );
+    }
     Some(Refinement {
         step: "webhooks",
-        what: format!(
-            "{} webhooks in `webhooks::Event`, {}: {}",
-            hooks.len(),
-            match &property {
-                Some((p, _)) => format!("told apart by `{p}`"),
-                None => "tried in order".to_owned(),
-            },
-            listed.join(", ")
-        ),
+        what,
     })
 }
 

@@ -26,7 +26,13 @@ pub(super) fn keep(n: &mut Normalized) {
     let mut declared = Vec::new();
     for key in ["webhooks", "x-webhooks"] {
         if let Some(Value::Object(hooks)) = root.shift_remove(key) {
-            declared.extend(hooks.into_iter().map(|(name, item)| (key, name, item)));
+            // `x-` keys are extensions of the map, not webhooks.
+            declared.extend(
+                hooks
+                    .into_iter()
+                    .filter(|(name, _)| !name.starts_with("x-"))
+                    .map(|(name, item)| (key, name, item)),
+            );
         }
     }
     if declared.is_empty() {
@@ -35,13 +41,16 @@ pub(super) fn keep(n: &mut Normalized) {
     let mut names = component_type_names(&n.value);
     let mut kept = Vec::new();
     let mut lifted = Vec::new();
+    let mut skipped = Vec::new();
     for (key, name, item) in declared {
         let item = walk::deref(&n.value, &item).clone();
-        let operations: Vec<(&str, &Value)> = walk::METHODS
-            .iter()
-            .filter_map(|m| Some((*m, item.get(*m)?)))
-            .collect();
-        for &(method, op) in &operations {
+        let operations = operations_of(&n.value, &item);
+        if operations.is_empty() {
+            skipped.push(format!("`{key}.{name}`"));
+            continue;
+        }
+        for (method, op) in &operations {
+            let (method, op) = (*method, op);
             let entry_name = match operations.len() {
                 1 => name.clone(),
                 _ => format!("{name}_{method}"),
@@ -74,6 +83,19 @@ pub(super) fn keep(n: &mut Normalized) {
             }));
         }
     }
+    if !skipped.is_empty() {
+        n.change(
+            "webhooks",
+            format!(
+                "{} declared webhooks have no operation (not a path item, nor a map of them) and are left out: {}",
+                skipped.len(),
+                skipped.join(", ")
+            ),
+        );
+    }
+    if kept.is_empty() {
+        return;
+    }
     let count = kept.len();
     let listed: Vec<String> = kept
         .iter()
@@ -103,6 +125,31 @@ pub(super) fn keep(n: &mut Normalized) {
             format!("an inline webhook payload became the component `{component}`"),
         );
     }
+}
+
+/// The operations of a webhook: those of its path item, or, when it is a
+/// map of runtime expressions to path items (the shape of a Callback
+/// Object, which some `x-webhooks` use: `{"{$request.body#/callback}":
+/// {post: ..}}`), those of each.
+fn operations_of(root: &Value, item: &Value) -> Vec<(&'static str, Value)> {
+    let direct: Vec<(&'static str, Value)> = walk::METHODS
+        .iter()
+        .filter_map(|m| Some((*m, item.get(*m)?.clone())))
+        .collect();
+    if !direct.is_empty() {
+        return direct;
+    }
+    item.as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, inner)| {
+            let inner = walk::deref(root, inner);
+            walk::METHODS
+                .iter()
+                .filter_map(|m| Some((*m, inner.get(*m)?.clone())))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The JSON schema of an operation's request body, if it has one.
@@ -148,6 +195,10 @@ mod tests {
             },
             "x-webhooks": {
                 "legacy": {"put": {}, "delete": {}},
+                "callback": {"{$request.body#/url}": {"post": {"requestBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Done"}}}}}}},
+                "broken": true,
+                "x-sdk-exclude": true,
             },
         }));
         keep(&mut n);
@@ -169,6 +220,11 @@ mod tests {
         assert_eq!(kept[2]["name"], "legacy_put");
         assert_eq!(kept[3]["name"], "legacy_delete");
         assert!(kept[3]["schema"].is_null());
-        assert_eq!(n.changes.len(), 2);
+        assert_eq!(kept[4]["name"], "callback");
+        assert_eq!(kept[4]["schema"]["$ref"], "#/components/schemas/Done");
+        assert_eq!(kept.as_array().unwrap().len(), 5);
+        // The one left out is said, then what was kept and lifted.
+        assert!(n.changes[0].what.contains("`x-webhooks.broken`"));
+        assert_eq!(n.changes.len(), 3);
     }
 }
