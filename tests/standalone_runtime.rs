@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use streams_uploads_client::types::Error as ApiErrorBody;
-use streams_uploads_client::{ApiError, Client, RetryPolicy};
+use streams_uploads_client::{ApiError, Client, RequestOptions, RetryPolicy};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -253,4 +253,86 @@ async fn builder_errors_name_the_problem() {
         streams_uploads_client::ClientInfo::baseurl(&client),
         "https://api.example.com/v1"
     );
+}
+
+/// `with_options`: a clone whose requests use the overrides; the original
+/// client keeps its settings.
+#[tokio::test]
+async fn with_options_overrides_one_clones_requests_only() {
+    let server = MockServer::start().await;
+    Mock::given(path("/status"))
+        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    Mock::given(path("/files/f1"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    Mock::given(path("/items"))
+        .respond_with(page(&["a"], false))
+        .mount(&server)
+        .await;
+    let base = client(&server, quick(2));
+
+    // The timeout fires for the clone's call only.
+    let hurried = base.with_options(
+        RequestOptions::new()
+            .timeout(Duration::from_millis(50))
+            .max_retries(0),
+    );
+    let err = ApiError::from(hurried.get_status().send().await.unwrap_err());
+    assert!(err.to_string().contains("timed out"), "{err}");
+    base.get_status().send().await.unwrap();
+
+    // Headers: on every request of the clone, pages included, not on the
+    // original's; later `with_options` add to earlier ones.
+    let traced = base
+        .with_options(RequestOptions::new().header("x-trace", "t1"))
+        .with_options(RequestOptions::new().header("x-team", "core"));
+    let items: Vec<_> = traced.list_items().stream().collect().await;
+    assert_eq!(items.len(), 1);
+    base.list_items().send().await.unwrap();
+    let sent = received(&server).await;
+    let pages: Vec<_> = sent.iter().filter(|r| r.url.path() == "/items").collect();
+    assert_eq!(pages[0].headers["x-trace"], "t1");
+    assert_eq!(pages[0].headers["x-team"], "core");
+    assert!(pages[1].headers.get("x-trace").is_none());
+    // The clone keeps the credentials.
+    assert_eq!(pages[0].headers["authorization"], format!("Bearer {KEY}"));
+
+    // Retries: none for the clone, the policy's for the original.
+    let before = received(&server).await.len();
+    let once = base.with_options(RequestOptions::new().max_retries(0));
+    once.delete_file().file_id("f1").send().await.unwrap_err();
+    assert_eq!(received(&server).await.len() - before, 1);
+    base.delete_file().file_id("f1").send().await.unwrap_err();
+    assert_eq!(received(&server).await.len() - before, 1 + 3);
+}
+
+/// An idempotency key makes a POST retryable, the same key on every
+/// attempt.
+#[tokio::test]
+async fn an_idempotency_key_is_sent_and_makes_a_post_retryable() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let keyed =
+        client(&server, quick(1)).with_options(RequestOptions::new().idempotency_key("order-17"));
+    keyed
+        .create_chat()
+        .body_map(|b| b.model("m").messages(vec!["hi".to_owned()]))
+        .send()
+        .await
+        .unwrap_err();
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 2, "retried once under the key");
+    for r in &sent {
+        assert_eq!(r.headers["idempotency-key"], "order-17");
+    }
+    // A header no request can carry fails before sending, saying which.
+    let bad = client(&server, quick(0)).with_options(RequestOptions::new().header("x\nbad", "v"));
+    let err = bad.get_status().send().await.unwrap_err();
+    assert!(err.to_string().contains("the header `x\nbad`"), "{err}");
 }

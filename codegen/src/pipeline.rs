@@ -727,7 +727,8 @@ pub mod runtime;
 
 pub use generated::*;
 pub use runtime::{{
-    ApiError, ApiKey, ClientBuilder, ConfigError, EventStream, FilePart, RetryPolicy, StreamError,
+    ApiError, ApiKey, ClientBuilder, ConfigError, EventStream, FilePart, RequestOptions,
+    RetryPolicy, StreamError,
 }};
 "
     )

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 11] = [
+const SOURCES: [(&str, &str); 12] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
@@ -23,6 +23,7 @@ const SOURCES: [(&str, &str); 11] = [
         "pagination.rs",
         include_str!("../../runtime/src/pagination.rs"),
     ),
+    ("options.rs", include_str!("../../runtime/src/options.rs")),
     ("params.rs", include_str!("../../runtime/src/params.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("sse.rs", include_str!("../../runtime/src/sse.rs")),

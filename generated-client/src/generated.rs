@@ -602,6 +602,17 @@ impl Client {
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         crate::runtime::ClientBuilder::from_env()?.build()
     }
+    /// A clone of this client (sharing its connection pool) whose
+    /// requests use `options` over its settings: a timeout,
+    /// headers, retries, an idempotency key. This client is
+    /// unchanged.
+    pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
+        Self::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            self.inner.with_options(&options),
+        )
+    }
 }
 impl progenitor_client::ClientHooks<crate::runtime::ClientState> for Client {
     async fn pre<E>(

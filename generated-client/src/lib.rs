@@ -29,7 +29,8 @@ mod generated;
 /// copy of its source as a module of the same name).
 pub use client_runtime as runtime;
 pub use client_runtime::{
-    ApiError, ApiKey, ClientBuilder, ConfigError, EventStream, FilePart, RetryPolicy, StreamError,
+    ApiError, ApiKey, ClientBuilder, ConfigError, EventStream, FilePart, RequestOptions,
+    RetryPolicy, StreamError,
 };
 
 pub use generated::*;

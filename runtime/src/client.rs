@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use super::auth::{ApiKey, Requirements, Scheme};
+use super::options::RequestOptions;
 use super::retry::RetryPolicy;
 
 /// Default whole-request timeout.
@@ -90,6 +91,8 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     pub(crate) send_api_version: bool,
     pub(crate) user_agent: String,
+    /// Per-call overrides (`Client::with_options`).
+    pub(crate) options: RequestOptions,
 }
 
 impl ClientState {
@@ -101,6 +104,16 @@ impl ClientState {
             retry: RetryPolicy::default(),
             send_api_version: false,
             user_agent: spec.user_agent.to_owned(),
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// The same settings with `options` over the current ones (what the
+    /// generated `Client::with_options` stores in its clone).
+    pub fn with_options(&self, options: &RequestOptions) -> Self {
+        ClientState {
+            options: options.over(&self.options),
+            ..self.clone()
         }
     }
 
@@ -118,6 +131,7 @@ impl fmt::Debug for ClientState {
             .field("retry", &self.retry)
             .field("send_api_version", &self.send_api_version)
             .field("user_agent", &self.user_agent)
+            .field("options", &self.options)
             .finish()
     }
 }

@@ -14,6 +14,7 @@ use reqwest::{Request, Response};
 use super::auth;
 use super::client::{ClientState, Operation};
 use super::error::{ErrorBytes, error_chain};
+use super::options::IDEMPOTENCY_HEADER;
 use super::retry::RetryPolicy;
 
 /// How many attempts produced a response (in `Response::extensions`).
@@ -34,6 +35,7 @@ pub fn pre<E>(
     if !state.send_api_version {
         request.headers_mut().remove("api-version");
     }
+    apply_options(state, request).map_err(Error::InvalidRequest)?;
     if let Ok(agent) = HeaderValue::from_str(&state.user_agent) {
         request
             .headers_mut()
@@ -71,11 +73,14 @@ pub async fn exec(
     info: &OperationInfo,
 ) -> reqwest::Result<Response> {
     let policy = &state.retry;
-    add_idempotency_key(policy, &mut request);
-    let may_retry = policy.retries_method(request.method());
+    let max_retries = state.options.max_retries.unwrap_or(policy.max_retries);
+    add_idempotency_key(policy, max_retries, &mut request);
+    // A request under the caller's idempotency key is safe to repeat.
+    let may_retry =
+        policy.retries_method(request.method()) || state.options.idempotency_key.is_some();
     let mut attempt = 1;
     loop {
-        let next = (may_retry && attempt <= policy.max_retries)
+        let next = (may_retry && attempt <= max_retries)
             .then(|| request.try_clone())
             .flatten();
         let result = match http.execute(request).await {
@@ -149,6 +154,33 @@ fn record(
     }
 }
 
+/// The overrides of `Client::with_options` ([`super::options::RequestOptions`]): its
+/// headers, its timeout, its idempotency key (in the policy's header, or
+/// `Idempotency-Key`).
+fn apply_options(state: &ClientState, request: &mut Request) -> Result<(), String> {
+    let options = &state.options;
+    if let Some(problem) = &options.invalid {
+        return Err(problem.clone());
+    }
+    for (name, value) in &options.headers {
+        request.headers_mut().insert(name.clone(), value.clone());
+    }
+    if let Some(timeout) = options.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+    if let Some(key) = &options.idempotency_key {
+        let header = state
+            .retry
+            .idempotency_header
+            .as_deref()
+            .unwrap_or(IDEMPOTENCY_HEADER);
+        if let Ok(name) = HeaderName::from_bytes(header.as_bytes()) {
+            request.headers_mut().insert(name, key.clone());
+        }
+    }
+    Ok(())
+}
+
 /// A retryable status, unless its body makes it final (a used-up quota).
 fn retries_response(policy: &RetryPolicy, response: &Response) -> bool {
     RetryPolicy::retries_status(response.status())
@@ -174,11 +206,11 @@ async fn read_error_body(response: Response) -> reqwest::Result<Response> {
 
 /// A request the policy retries only under an idempotency key gets one
 /// (unless the caller set it), the same on every attempt.
-fn add_idempotency_key(policy: &RetryPolicy, request: &mut Request) {
+fn add_idempotency_key(policy: &RetryPolicy, max_retries: u32, request: &mut Request) {
     let Some(header) = &policy.idempotency_header else {
         return;
     };
-    if request.method().is_idempotent() || policy.max_retries == 0 {
+    if request.method().is_idempotent() || max_retries == 0 {
         return;
     }
     let Ok(name) = HeaderName::from_bytes(header.as_bytes()) else {

@@ -8,6 +8,7 @@
 //! - [`hooks`]: what runs around every request (credentials, path check,
 //!   retries, error bodies);
 //! - [`retry`]: the retry policy;
+//! - [`options`]: per-call overrides ([`RequestOptions`], `Client::with_options`);
 //! - [`error`]: [`ApiError`], one error type for every failed call;
 //! - [`pagination`]: cursor-paginated list operations as streams of items;
 //! - [`sse`]: `text/event-stream` responses as typed items;
@@ -28,6 +29,7 @@ pub mod client;
 pub mod error;
 pub mod hooks;
 pub mod multipart;
+pub mod options;
 pub mod pagination;
 pub mod params;
 pub mod retry;
@@ -38,6 +40,7 @@ pub use auth::{ApiKey, KeyLocation, MissingCredentials, Requirements, Scheme};
 pub use client::{ClientBuilder, ClientState, ConfigError, GeneratedClient, Operation, Spec};
 pub use error::{ApiError, ErrorBody};
 pub use multipart::{FilePart, FormError};
+pub use options::RequestOptions;
 pub use pagination::{CursorPage, Paginated};
 pub use retry::RetryPolicy;
 pub use sse::{EventStream, StreamError};

@@ -125,7 +125,7 @@ pub fn connect(
     (surface, notes)
 }
 
-/// `Client::builder()` and `Client::from_env()`, each unless an operation
+/// `Client::builder()`, `Client::from_env()` and `with_options(..)`, each unless an operation
 /// of the spec already has that method name (progenitor gives every
 /// operation a method of `Client`); `runtime::ClientBuilder::<Client>`
 /// offers both under any spec.
@@ -150,10 +150,26 @@ fn constructors(surface: &Surface) -> proc_macro2::TokenStream {
             }
         }
     });
+    let with_options = free("with_options").then(|| {
+        quote! {
+            /// A clone of this client (sharing its connection pool) whose
+            /// requests use `options` over its settings: a timeout,
+            /// headers, retries, an idempotency key. This client is
+            /// unchanged.
+            pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
+                Self::new_with_client(
+                    &self.baseurl,
+                    self.client.clone(),
+                    self.inner.with_options(&options),
+                )
+            }
+        }
+    });
     quote! {
         impl Client {
             #builder
             #from_env
+            #with_options
         }
     }
 }
