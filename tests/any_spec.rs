@@ -23,7 +23,9 @@ use std::path::Path;
 use codegen::Mode;
 use codegen::pipeline::{self, GENERATED_CRATES_TARGET_DIR, Target};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{ScratchWorkspace, shared_specs, workspace_root};
+use workspace_tests::{
+    Requirement, ScratchWorkspace, effective_security, shared_specs, workspace_root,
+};
 
 /// A spec whose names share nothing with today's (no `ErrorResponse`, no
 /// bearer scheme: API keys in headers).
@@ -271,9 +273,6 @@ const SECURITY_SPECS: &[&str] = &[
     "openai-openapi-f85dbe2-3.1.0.yaml",
 ];
 
-/// An effective `security`: alternatives of scheme names.
-type Requirement = Vec<Vec<String>>;
-
 /// An operation to call: its method name and the setters of its required
 /// parameters (`.name("x")`).
 type Call<'a> = (&'a String, String);
@@ -353,34 +352,6 @@ fn places(doc: &serde_json::Value) -> BTreeMap<String, Place> {
                 _ => return None,
             };
             Some((name, place))
-        })
-        .collect()
-}
-
-/// Each operation's effective `security` by (`METHOD`, path): its own, else
-/// the spec's, else none.
-fn effective_security(doc: &serde_json::Value) -> BTreeMap<(String, String), Requirement> {
-    let alternatives = |security: &serde_json::Value| -> Requirement {
-        security
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|a| {
-                a.as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, _)| k.clone())
-                    .collect()
-            })
-            .collect()
-    };
-    let top = doc.get("security");
-    codegen::walk::operations(doc)
-        .into_iter()
-        .map(|op| {
-            let own = doc["paths"][&op.path][&op.method].get("security");
-            let security = own.or(top).map(alternatives).unwrap_or_default();
-            ((op.method.to_ascii_uppercase(), op.path), security)
         })
         .collect()
 }

@@ -50,7 +50,7 @@ fn every_corpus_spec_generates_every_operation() {
     );
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    let (mut generated, mut documented) = (0, 0);
+    let (mut generated, mut documented, mut checked_security) = (0, 0, 0);
     for spec in &corpus {
         let name = spec.file_name().unwrap().to_string_lossy().into_owned();
         let target =
@@ -61,6 +61,18 @@ fn every_corpus_spec_generates_every_operation() {
         let start = Instant::now();
         match pipeline::render(&target) {
             Ok(r) => {
+                // Each operation's table entry has the spec's effective
+                // `security`, read from the spec as written.
+                let expected = workspace_tests::effective_security(&doc.value);
+                for (id, method, path, security) in workspace_tests::security_table(r.code()) {
+                    checked_security += 1;
+                    match expected.get(&(method.clone(), path.clone())) {
+                        Some(e) if *e == security => {}
+                        other => failures.push(format!(
+                            "{name}: {id} ({method} {path}): security {security:?}, the spec says {other:?}"
+                        )),
+                    }
+                }
                 println!(
                     "{name}: {} of {total} operations, {} types, {} lines, {:.1} s",
                     r.operations,
@@ -83,7 +95,9 @@ fn every_corpus_spec_generates_every_operation() {
             }
         }
     }
-    println!("corpus: {generated} of {documented} operations");
+    println!(
+        "corpus: {generated} of {documented} operations; {checked_security} operations carry the spec's security"
+    );
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

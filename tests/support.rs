@@ -180,3 +180,83 @@ pub fn skip(why: &str) {
     );
     eprintln!("skipped: {why}");
 }
+
+/// An effective `security`: alternatives of scheme names.
+pub type Requirement = Vec<Vec<String>>;
+
+/// Each operation's effective `security` by (`METHOD`, path) in a spec as
+/// written: its own, else the spec's, else none (OpenAPI's rule, read here
+/// independently of the generator).
+pub fn effective_security(
+    doc: &serde_json::Value,
+) -> std::collections::BTreeMap<(String, String), Requirement> {
+    let alternatives = |security: &serde_json::Value| -> Requirement {
+        security
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                a.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .collect()
+    };
+    let top = doc.get("security");
+    codegen::walk::operations(doc)
+        .into_iter()
+        .map(|op| {
+            let own = doc["paths"][&op.path][&op.method].get("security");
+            let security = own.or(top).map(alternatives).unwrap_or_default();
+            ((op.method.to_ascii_uppercase(), op.path), security)
+        })
+        .collect()
+}
+
+/// The operations table of generated code (`spec_info::SPEC.operations`),
+/// read from its text: (method name, HTTP method, path, security).
+pub fn security_table(code: &str) -> Vec<(String, String, String, Requirement)> {
+    let mut out = Vec::new();
+    for block in code.split("crate::runtime::Operation {").skip(1) {
+        let field = |name: &str| -> String {
+            let key = format!("{name}: \"");
+            let start = block.find(&key).map(|i| i + key.len());
+            start
+                .and_then(|s| block[s..].find('"').map(|e| block[s..s + e].to_owned()))
+                .unwrap_or_default()
+        };
+        // `security: &[&["a", "b"], &["c"]]`, up to its closing bracket.
+        let rest = block
+            .split_once("security: ")
+            .map(|(_, r)| r)
+            .unwrap_or_default();
+        let mut depth = 0;
+        let end = rest
+            .char_indices()
+            .find_map(|(i, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' if depth == 1 => return Some(i + 1),
+                    ']' => depth -= 1,
+                    _ => {}
+                }
+                None
+            })
+            .unwrap_or(rest.len());
+        // prettyplease ends a broken list with a comma; JSON does not.
+        let text = rest[..end].replace('&', "");
+        let mut json = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            if c == ',' && text[i + 1..].trim_start().starts_with(']') {
+                continue;
+            }
+            json.push(c);
+        }
+        let security = serde_json::from_str::<Requirement>(&json)
+            .unwrap_or_else(|e| panic!("unreadable security `{}`: {e}", &rest[..end]));
+        out.push((field("id"), field("method"), field("path"), security));
+    }
+    out
+}
