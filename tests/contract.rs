@@ -145,10 +145,26 @@ async fn generated_client_honours_the_spec_contract() {
         "organization.project.api_key.deleted"
     );
 
-    // Without the key, Prism enforces the security scheme.
+    // Without the key, the client refuses before sending: the operation's
+    // `security` needs `ApiKeyAuth`. Prism, which enforces the scheme,
+    // agrees: the same request sent by hand gets 401.
     let anonymous = Client::builder().base_url(&prism.url).build().unwrap();
     let err = failed_delete(&anonymous).await;
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
+    assert_eq!(err.status(), None, "{err}");
+    assert!(
+        err.to_string()
+            .contains("needs credentials this client was not given: `ApiKeyAuth`"),
+        "{err}"
+    );
+    let by_hand = reqwest::Client::new()
+        .delete(format!(
+            "{}/organization/projects/proj_abc/api_keys/key_abc",
+            prism.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_hand.status().as_u16(), 401);
 
     // `Prefer: code=400` makes Prism answer the documented error: typed.
     let mut headers = reqwest::header::HeaderMap::new();
