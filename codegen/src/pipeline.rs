@@ -369,7 +369,7 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
     if let Layout::Standalone { name } = &target.layout {
         files.push((
             PathBuf::from("Cargo.toml"),
-            standalone_manifest(name, &generated.needs, &provenance),
+            standalone_manifest(name, &generated.needs, &generated.features, &provenance),
         ));
         files.push((
             PathBuf::from("src/lib.rs"),
@@ -380,6 +380,19 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
     }
     let code_index = files.len();
     files.push((PathBuf::from(target.layout.code_path()), code));
+    if let Layout::Workspace = &target.layout {
+        // The crate's manifest is hand-written but for its features (a
+        // workspace without the crate's manifest has no features to keep).
+        let path = target.out_dir.join("Cargo.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(manifest) => files.push((
+                PathBuf::from("Cargo.toml"),
+                with_features(&manifest, &generated.features),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
     Ok(Rendered {
         files,
         operations: generated.operations,
@@ -693,7 +706,38 @@ pub fn code_dependencies(needs: &Needs) -> BTreeMap<String, crate::runtime_copy:
     deps
 }
 
-fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String {
+/// Where the generated `[features]` table of a hand-written manifest begins
+/// and ends.
+const FEATURES_BEGIN: &str = "# @generated: the features `cargo xtask generate` writes from the spec's tags (stage `gate`); do not edit.\n";
+const FEATURES_END: &str = "# @generated: end of the features.\n";
+
+/// `manifest` with its generated features table replaced (or appended).
+pub fn with_features(manifest: &str, features: &crate::gate::Features) -> String {
+    let block = if features.all.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{FEATURES_BEGIN}{}{FEATURES_END}",
+            features.manifest_table()
+        )
+    };
+    match (manifest.find(FEATURES_BEGIN), manifest.find(FEATURES_END)) {
+        (Some(a), Some(b)) if a < b => format!(
+            "{}{block}{}",
+            &manifest[..a],
+            &manifest[b + FEATURES_END.len()..]
+        ),
+        _ if block.is_empty() => manifest.to_owned(),
+        _ => format!("{}\n\n{block}", manifest.trim_end()),
+    }
+}
+
+fn standalone_manifest(
+    name: &str,
+    needs: &Needs,
+    features: &crate::gate::Features,
+    p: &Provenance<'_>,
+) -> String {
     let mut deps = code_dependencies(needs);
     crate::runtime_copy::add_dependencies(&mut deps);
     let lines: Vec<String> = deps
@@ -702,8 +746,13 @@ fn standalone_manifest(name: &str, needs: &Needs, p: &Provenance<'_>) -> String 
         .collect();
     let header = format::header(p).replace("// ", "# ").replace("//", "#");
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n",
-        lines.join("\n")
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n{}",
+        lines.join("\n"),
+        if features.all.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}", features.manifest_table())
+        }
     )
 }
 

@@ -124,6 +124,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
             _ => {}
         }
     }
+    compare_features(&mut r, old, new);
     for (name, change) in pair(&old.operations, &new.operations) {
         match change {
             (Some(_), None) => r.push(Severity::Breaking, format!("operation `{name}` removed")),
@@ -408,6 +409,43 @@ pub fn render(report: &Report, crate_name: &str, current_version: &str) -> Strin
     out
 }
 
+/// Features (stage `gate`): a new one is additive; a removed one, or an
+/// operation that moves to other features, breaks a consumer who enables
+/// only some (`default-features = false`).
+fn compare_features(r: &mut Report, old: &Surface, new: &Surface) {
+    let all = |s: &Surface| -> std::collections::BTreeSet<String> {
+        s.operations
+            .values()
+            .flat_map(|op| op.features.iter().cloned())
+            .collect()
+    };
+    let (before, after) = (all(old), all(new));
+    for f in after.difference(&before) {
+        r.push(Severity::Additive, format!("feature `{f}` added"));
+    }
+    if before.is_empty() {
+        // Code from before features: every operation compiled always.
+        return;
+    }
+    for f in before.difference(&after) {
+        r.push(Severity::Breaking, format!("feature `{f}` removed"));
+    }
+    for (name, change) in pair(&old.operations, &new.operations) {
+        if let (Some(a), Some(b)) = change
+            && a.features != b.features
+        {
+            r.push(
+                Severity::Breaking,
+                format!(
+                    "operation `{name}` moved from feature `{}` to `{}` (breaking for consumers without default features)",
+                    a.features.join("`, `"),
+                    b.features.join("`, `")
+                ),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +457,58 @@ mod tests {
                 what: String::new(),
             }],
         }
+    }
+
+    #[test]
+    fn features_added_removed_and_moved() {
+        let surface = |ops: &[(&str, &[&str])]| Surface {
+            operations: ops
+                .iter()
+                .map(|(name, features)| {
+                    (
+                        (*name).to_owned(),
+                        crate::surface::Operation {
+                            features: features.iter().map(|f| (*f).to_owned()).collect(),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let said = |r: &Report| -> Vec<(Severity, String)> {
+            r.changes
+                .iter()
+                .map(|c| (c.severity, c.what.clone()))
+                .collect()
+        };
+        let old = surface(&[("list_files", &["files"]), ("list_models", &["models"])]);
+        // A new tag is additive.
+        let new = surface(&[
+            ("list_files", &["files"]),
+            ("list_models", &["models"]),
+            ("list_users", &["users"]),
+        ]);
+        let r = compare(&old, &new);
+        assert!(said(&r).contains(&(Severity::Additive, "feature `users` added".into())));
+        assert_eq!(r.verdict(), Some(Severity::Additive));
+        // An operation moving to another tag breaks consumers without defaults.
+        let new = surface(&[("list_files", &["uploads"]), ("list_models", &["models"])]);
+        let r = compare(&old, &new);
+        assert!(said(&r).contains(&(
+            Severity::Breaking,
+            "operation `list_files` moved from feature `files` to `uploads` (breaking for consumers without default features)".into()
+        )));
+        assert!(said(&r).contains(&(Severity::Breaking, "feature `files` removed".into())));
+        // Code from before features: only additions.
+        let r = compare(
+            &surface(&[("list_files", &[])]),
+            &surface(&[("list_files", &["files"])]),
+        );
+        assert_eq!(
+            said(&r),
+            vec![(Severity::Additive, "feature `files` added".into())]
+        );
     }
 
     #[test]

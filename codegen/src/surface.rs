@@ -50,6 +50,8 @@ pub struct Operation {
     pub error: String,
     /// The event type of `send_stream()`, when the operation has one.
     pub stream: Option<String>,
+    /// The Cargo features that compile it (stage `gate`), sorted.
+    pub features: Vec<String>,
 }
 
 /// One operation parameter (a builder setter).
@@ -184,6 +186,8 @@ pub fn extract_file(file: &syn::File) -> Surface {
 
     // builder struct name -> client method name
     let mut builders: BTreeMap<String, String> = BTreeMap::new();
+    // client method name -> the features of its `#[cfg]`
+    let mut features: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // builder struct name -> its inherent impl blocks (indexed once: a
     // lookup per operation would make extraction quadratic)
     let mut builder_impls: BTreeMap<String, Vec<&syn::ItemImpl>> = BTreeMap::new();
@@ -200,6 +204,7 @@ pub fn extract_file(file: &syn::File) -> Surface {
                         if let Some(b) = ret.strip_prefix("builder::") {
                             let b = b.split('<').next().unwrap_or(b).to_owned();
                             builders.insert(b, f.sig.ident.to_string());
+                            features.insert(f.sig.ident.to_string(), cfg_features(&f.attrs));
                         }
                     }
                 }
@@ -270,10 +275,38 @@ pub fn extract_file(file: &syn::File) -> Surface {
             .get(&builder)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let op = operation(impls);
+        let mut op = operation(impls);
+        op.features = features.remove(&method).unwrap_or_default();
         surface.operations.insert(method, op);
     }
     surface
+}
+
+/// The features named by an item's `#[cfg(..)]` attributes, sorted.
+fn cfg_features(attrs: &[syn::Attribute]) -> Vec<String> {
+    fn strings(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Group(g) => strings(g.stream(), out),
+                proc_macro2::TokenTree::Literal(l) => {
+                    let text = l.to_string();
+                    if let Some(s) = text.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                        out.push(s.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cfg")) {
+        if let syn::Meta::List(list) = &attr.meta {
+            strings(list.tokens.clone(), &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn operation(impls: &[&syn::ItemImpl]) -> Operation {
@@ -635,6 +668,9 @@ pub fn render(surface: &Surface, crate_name: &str) -> String {
             "    -> client.{name}({args}) -> Result<{}, Error<{}>>",
             op.success, op.error
         );
+        if !op.features.is_empty() {
+            let _ = writeln!(out, "    features: {}", op.features.join(", "));
+        }
         if let Some(stream) = &op.stream {
             let _ = writeln!(
                 out,

@@ -25,21 +25,11 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    impl Error {
-        pub fn builder() -> builder::Error {
-            Default::default()
-        }
-    }
     ///`ErrorResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: Error,
-    }
-    impl ErrorResponse {
-        pub fn builder() -> builder::ErrorResponse {
-            Default::default()
-        }
     }
     ///`ProjectApiKeyDeleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -48,11 +38,6 @@ pub mod types {
         pub deleted: bool,
         pub id: ::std::string::String,
         pub object: ProjectApiKeyDeleteResponseObject,
-    }
-    impl ProjectApiKeyDeleteResponse {
-        pub fn builder() -> builder::ProjectApiKeyDeleteResponse {
-            Default::default()
-        }
     }
     ///`ProjectApiKeyDeleteResponseObject`
     #[derive(
@@ -112,219 +97,7 @@ pub mod types {
         }
     }
     /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Error {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            param: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for Error {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    param: Err("no value supplied for param".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                }
-            }
-        }
-        impl Error {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn param<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.param = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for param: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Error> for super::Error {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Error,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                    param: value.param?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    param: Ok(value.param),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorResponse {
-            error: ::std::result::Result<super::Error, ::std::string::String>,
-        }
-        impl ::std::default::Default for ErrorResponse {
-            fn default() -> Self {
-                Self {
-                    error: Err("no value supplied for error".to_string()),
-                }
-            }
-        }
-        impl ErrorResponse {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Error>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { error: value.error? })
-            }
-        }
-        impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
-            fn from(value: super::ErrorResponse) -> Self {
-                Self { error: Ok(value.error) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ProjectApiKeyDeleteResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            object: ::std::result::Result<
-                super::ProjectApiKeyDeleteResponseObject,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ProjectApiKeyDeleteResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    object: Err("no value supplied for object".to_string()),
-                }
-            }
-        }
-        impl ProjectApiKeyDeleteResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn object<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ProjectApiKeyDeleteResponseObject>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.object = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for object: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ProjectApiKeyDeleteResponse>
-        for super::ProjectApiKeyDeleteResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProjectApiKeyDeleteResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    deleted: value.deleted?,
-                    id: value.id?,
-                    object: value.object?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ProjectApiKeyDeleteResponse>
-        for ProjectApiKeyDeleteResponse {
-            fn from(value: super::ProjectApiKeyDeleteResponse) -> Self {
-                Self {
-                    deleted: Ok(value.deleted),
-                    id: Ok(value.id),
-                    object: Ok(value.object),
-                }
-            }
-        }
-    }
+    pub mod builder {}
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -444,6 +217,7 @@ let response = client.delete_project_api_key()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "projects")]
     pub fn delete_project_api_key(&self) -> builder::DeleteProjectApiKey<'_> {
         builder::DeleteProjectApiKey::new(self)
     }
@@ -451,6 +225,7 @@ let response = client.delete_project_api_key()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -461,11 +236,13 @@ pub mod builder {
 
 [`Client::delete_project_api_key`]: super::Client::delete_project_api_key*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "projects")]
     pub struct DeleteProjectApiKey<'a> {
         client: &'a super::Client,
         project_id: Result<::std::string::String, String>,
         key_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "projects")]
     impl<'a> DeleteProjectApiKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {

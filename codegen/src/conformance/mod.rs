@@ -918,6 +918,7 @@ mod tests {
                 success: "Made".into(),
                 error: "ErrorResponse".into(),
                 stream: None,
+                features: Vec::new(),
             },
         );
         for name in ["MakeRequest", "Made", "ErrorResponse", "ChatModel"] {

@@ -59,6 +59,8 @@ pub struct Generated {
     pub refinements: Vec<crate::refine::Refinement>,
     /// The public API, read by the `connect` stage (`None` without it).
     pub surface: Option<crate::surface::Surface>,
+    /// The crate's Cargo features (stage `gate`; none without `connect`).
+    pub features: crate::gate::Features,
     /// The code formatted already (no header), when `types::builder` was
     /// formatted on the other thread (`file` then has the module empty):
     /// this one formats the rest while that one finishes.
@@ -224,19 +226,35 @@ fn generate_on(
     );
     // Nothing after this renames across the file: the builders can be
     // formatted while `connect` runs.
+    let mut features = crate::gate::Features::default();
+    let surface = connect.map(|settings| {
+        let (surface, notes) = crate::timings::stage("connect", || {
+            crate::connect::connect(api, &mut file, settings)
+        });
+        refinements.extend(notes);
+        refinements.extend(crate::timings::stage("trim", || {
+            crate::trim::trim(&mut file, &surface, &mut rewrites)
+        }));
+        let (gated, notes) = crate::timings::stage("gate", || {
+            crate::gate::gate(doc, &mut file, &surface, &mut rewrites)
+        });
+        features = gated;
+        refinements.extend(notes);
+        let mut surface = surface;
+        for (method, op) in &mut surface.operations {
+            if let Some(f) = features.operations.get(method) {
+                op.features = f.iter().cloned().collect();
+            }
+        }
+        surface
+    });
+    // Sent after `trim`, whose removals reach the builders too.
     let rewrites = std::sync::Arc::new(rewrites);
     if let Some(send) = builders {
         // A closed channel: the other thread gave up; `generate` then
         // parses the builders here.
         let _ = send.send(rewrites.clone());
     }
-    let surface = connect.map(|settings| {
-        let (surface, notes) = crate::timings::stage("connect", || {
-            crate::connect::connect(api, &mut file, settings)
-        });
-        refinements.extend(notes);
-        surface
-    });
 
     let generated = Generated {
         file,
@@ -245,6 +263,7 @@ fn generate_on(
         needs,
         refinements,
         surface,
+        features,
         formatted: None,
     };
     Ok((generated, type_builders.map(|body| (body, rewrites))))

@@ -1,0 +1,315 @@
+//! Step `reach`: the features that need each item of `mod types`.
+//!
+//! **Rule:** an item of `mod types` (a type, its impls and builder, a serde
+//! helper function) is needed by a feature when an operation of that
+//! feature names it, or names an item that names it, through any path in
+//! the code: fields, variants, impls, `#[serde(with = "..")]` helpers,
+//! macro arguments. Names are over-approximated (any path segment that is
+//! an item's name counts), which can only keep an item compiled, never
+//! leave a needed one out. An item no operation and no webhook reaches (a
+//! component schema nothing uses) belongs to the feature `other-types`,
+//! and so does all it names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use syn::visit::Visit;
+
+/// The node an item of `mod types` (or of a module inside it) belongs to:
+/// its own name, or for an impl the name of its self type.
+pub fn node_of(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+        syn::Item::Const(c) => Some(c.ident.to_string()),
+        syn::Item::Static(s) => Some(s.ident.to_string()),
+        syn::Item::Impl(imp) => match &*imp.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The items of `mod types` with their nodes, nested modules included
+/// (`builder`, helpers) but not `error`, which everything uses.
+pub fn types_items(file: &syn::File) -> Vec<(&syn::Item, Option<String>)> {
+    let mut out = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+        {
+            collect(m, &mut out);
+        }
+    }
+    out
+}
+
+fn collect<'a>(m: &'a syn::ItemMod, out: &mut Vec<(&'a syn::Item, Option<String>)>) {
+    for item in m.content.iter().flat_map(|(_, items)| items) {
+        match item {
+            syn::Item::Mod(inner) if inner.ident == "error" => {}
+            syn::Item::Mod(inner) => collect(inner, out),
+            _ => out.push((item, node_of(item))),
+        }
+    }
+}
+
+/// Every name a piece of code mentions: path segments, identifiers in
+/// macro arguments, and the paths in `#[serde(..)]` strings.
+#[derive(Default)]
+pub struct Names {
+    pub names: BTreeSet<String>,
+    /// Only the segment after `types` (and `builder`) counts: for code
+    /// outside `mod types`, where other modules' names would be noise.
+    pub after_types: bool,
+}
+
+impl Names {
+    pub fn of_item(item: &syn::Item, after_types: bool) -> BTreeSet<String> {
+        let mut n = Names {
+            names: BTreeSet::new(),
+            after_types,
+        };
+        n.visit_item(item);
+        n.names
+    }
+
+    fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(i) if !self.after_types => {
+                    self.names.insert(i.to_string());
+                }
+                proc_macro2::TokenTree::Group(g) => self.tokens(g.stream()),
+                proc_macro2::TokenTree::Literal(l) => {
+                    // `"present_or_null"`, `"super::defaults::x"`.
+                    let text = l.to_string();
+                    if let Some(s) = text.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                        let segments: Vec<&str> = s.split("::").collect();
+                        self.segments(&segments);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn segments(&mut self, segments: &[&str]) {
+        if self.after_types {
+            if let Some(i) = segments.iter().position(|s| *s == "types") {
+                let mut rest = &segments[i + 1..];
+                if rest.first() == Some(&"builder") {
+                    rest = &rest[1..];
+                }
+                if let Some(name) = rest.first() {
+                    self.names.insert((*name).to_owned());
+                }
+            }
+        } else {
+            self.names.extend(
+                segments
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (*s).to_owned()),
+            );
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Names {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        self.segments(&segments);
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+        syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        if attr.path().is_ident("serde")
+            && let syn::Meta::List(list) = &attr.meta
+        {
+            self.tokens(list.tokens.clone());
+        }
+    }
+}
+
+/// For each node of `mod types`, the features that need it (the set may
+/// be [`super::features::OTHER_TYPES`]). `ops` maps each client method to its features.
+pub fn reach(
+    file: &syn::File,
+    ops: &BTreeMap<String, BTreeSet<String>>,
+    webhooks: bool,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let items = types_items(file);
+    let nodes: BTreeSet<String> = items.iter().filter_map(|(_, n)| n.clone()).collect();
+    let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (item, node) in &items {
+        if let Some(node) = node
+            && let Some(node) = nodes.get(node)
+        {
+            let names = Names::of_item(item, false);
+            edges
+                .entry(node.as_str())
+                .or_default()
+                .extend(names.into_iter().filter(|n| n != node && nodes.contains(n)));
+        }
+    }
+    let mut reach: BTreeMap<String, BTreeSet<String>> =
+        nodes.iter().map(|n| (n.clone(), BTreeSet::new())).collect();
+    let seed = |names: BTreeSet<String>,
+                features: &BTreeSet<String>,
+                reach: &mut BTreeMap<String, BTreeSet<String>>| {
+        for name in names {
+            if let Some(set) = reach.get_mut(&name) {
+                set.extend(features.iter().cloned());
+            }
+        }
+    };
+    for (names, features) in roots(file, ops, webhooks) {
+        seed(names, &features, &mut reach);
+    }
+    propagate(&mut reach, &edges);
+    // What nothing reaches (schemas no operation uses) has a feature of
+    // its own, and so has all it names.
+    let orphans: BTreeSet<String> = reach
+        .iter()
+        .filter(|(_, f)| f.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect();
+    if !orphans.is_empty() {
+        seed(
+            orphans,
+            &BTreeSet::from([super::features::OTHER_TYPES.to_owned()]),
+            &mut reach,
+        );
+        propagate(&mut reach, &edges);
+    }
+    reach
+}
+
+/// Push each node's features along its edges until nothing changes.
+fn propagate(
+    reach: &mut BTreeMap<String, BTreeSet<String>>,
+    edges: &BTreeMap<&str, BTreeSet<String>>,
+) {
+    let mut work: Vec<String> = reach.keys().cloned().collect();
+    while let Some(node) = work.pop() {
+        let Some(targets) = edges.get(node.as_str()) else {
+            continue;
+        };
+        let features = reach[&node].clone();
+        for t in targets {
+            let set = reach.get_mut(t).expect("edges point at nodes");
+            let before = set.len();
+            set.extend(features.iter().cloned());
+            if set.len() != before {
+                work.push(t.clone());
+            }
+        }
+    }
+}
+
+/// The names each operation's code (its client method, builder and the
+/// builder's impls) and the webhooks module mention, with their features.
+fn roots(
+    file: &syn::File,
+    ops: &BTreeMap<String, BTreeSet<String>>,
+    webhooks: bool,
+) -> Vec<(BTreeSet<String>, BTreeSet<String>)> {
+    let builders = operation_builders(file, ops);
+    let mut out = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp) if is_client_impl(imp) => {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it
+                        && let Some(features) = ops.get(&f.sig.ident.to_string())
+                    {
+                        let mut n = Names {
+                            names: BTreeSet::new(),
+                            after_types: true,
+                        };
+                        n.visit_impl_item_fn(f);
+                        out.push((n.names, features.clone()));
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Some(features) = node_of(it).and_then(|n| builders.get(&n)) {
+                        out.push((Names::of_item(it, true), features.clone()));
+                    }
+                }
+            }
+            // `impl builder::ListFiles<'_> { .. }` outside the module.
+            syn::Item::Impl(imp) if operation_impl(imp, &builders).is_some() => {
+                if let Some(features) = operation_impl(imp, &builders) {
+                    out.push((Names::of_item(item, true), features.clone()));
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "webhooks" && webhooks => {
+                out.push((
+                    Names::of_item(item, true),
+                    BTreeSet::from([super::features::WEBHOOKS.to_owned()]),
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `impl Client { .. }`.
+pub fn is_client_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.is_none() && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
+/// Each operation builder's name (`builder::CreateFile`) with its
+/// operation's features, from the client methods that return them.
+pub fn operation_builders(
+    file: &syn::File,
+    ops: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        if let syn::Item::Impl(imp) = item
+            && is_client_impl(imp)
+        {
+            for it in &imp.items {
+                if let syn::ImplItem::Fn(f) = it
+                    && let Some(features) = ops.get(&f.sig.ident.to_string())
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let syn::Type::Path(p) = &**ty
+                    && p.path.segments.len() == 2
+                    && p.path.segments[0].ident == "builder"
+                {
+                    out.insert(p.path.segments[1].ident.to_string(), features.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The features of an impl outside `mod builder` of an operation's builder
+/// (`impl builder::ListFiles<'_>`).
+pub fn operation_impl<'a>(
+    imp: &syn::ItemImpl,
+    builders: &'a BTreeMap<String, BTreeSet<String>>,
+) -> Option<&'a BTreeSet<String>> {
+    match &*imp.self_ty {
+        syn::Type::Path(p)
+            if p.path.segments.len() == 2 && p.path.segments[0].ident == "builder" =>
+        {
+            builders.get(&p.path.segments[1].ident.to_string())
+        }
+        _ => None,
+    }
+}

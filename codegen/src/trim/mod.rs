@@ -1,0 +1,36 @@
+//! Stage `trim`: remove generated code that costs compile time and serves
+//! no caller. Each step is a rule that holds for any spec, not a list of
+//! items; each says what it removed.
+//!
+//! | step | rule | file |
+//! |---|---|---|
+//! | `received-only-builders` | a type builder exists so a caller can construct a value to send; types only ever received (success and error bodies, events, webhook payloads) get none | [`builders`] |
+//!
+//! Runs after `connect` (it reads the surface: which types a caller sends)
+//! and before `format`. The type builders are formatted on the second core
+//! (`generate::type_builders`), so each step returns the [`Rewrite`] that
+//! applies it there too.
+
+use crate::generate::type_builders::Rewrite;
+use crate::refine::Refinement;
+use crate::surface::Surface;
+
+pub mod builders;
+
+/// Run every step on `file` (the code with `types::builder` possibly left
+/// empty), pushing the rewrite each step makes of the type builders onto
+/// `rewrites`; what each step removed.
+pub fn trim(
+    file: &mut syn::File,
+    surface: &Surface,
+    rewrites: &mut Vec<Rewrite>,
+) -> Vec<Refinement> {
+    let mut notes = Vec::new();
+    if let Some(what) = builders::received_only(file, surface, rewrites) {
+        notes.push(Refinement {
+            step: "received-only-builders",
+            what,
+        });
+    }
+    notes
+}
