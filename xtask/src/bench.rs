@@ -103,7 +103,106 @@ pub fn run(criterion: bool, runs: usize) -> ExitCode {
             display(&largest)
         ),
     }
+    if let Some(exe) = &exe {
+        consumer_builds(exe, &cargo, &root);
+    }
     ExitCode::SUCCESS
+}
+
+/// What a consumer waits for: a debug build (or check) of a generated
+/// crate alone, its dependencies already built, with all features and with
+/// one; wall time and peak memory (the largest rustc, through `wait4`).
+/// Builds one at a time, in one target dir beside the crates.
+fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
+    let specs = root.join("../shared/specs");
+    let cases: [(&str, &str, &str, &[&str]); 3] = [
+        ("openai-openapi-f85dbe2-3.1.0.yaml", "openai", "build", &[]),
+        (
+            "openai-openapi-f85dbe2-3.1.0.yaml",
+            "openai",
+            "build",
+            &["--no-default-features", "--features", "files"],
+        ),
+        ("real/39-stripe.yaml", "stripe", "check", &[]),
+    ];
+    if !specs.is_dir() {
+        println!("\n(skipped consumer builds: {} not found)", display(&specs));
+        return;
+    }
+    println!("\n== consumer builds: the generated crate alone, dependencies built, one run each");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut members = Vec::new();
+    for (spec, name, _, _) in &cases {
+        if members.contains(name) {
+            continue;
+        }
+        let ok = Command::new(exe)
+            .args(["generate", "--spec"])
+            .arg(specs.join(spec))
+            .arg("--out")
+            .arg(dir.path().join(name))
+            .args(["--name", name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            println!("  {name}: generation failed");
+            return;
+        }
+        members.push(*name);
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = std::fs::write(dir.path().join("Cargo.toml"), manifest);
+    let _ = std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"));
+    let target = root.join(pipeline::GENERATED_CRATES_TARGET_DIR);
+    for (_, name, mode, args) in &cases {
+        let run = |touch: bool| {
+            if touch {
+                let lib = dir.path().join(name).join("src/lib.rs");
+                if let Ok(text) = std::fs::read_to_string(&lib) {
+                    let _ = std::fs::write(&lib, text);
+                }
+            }
+            let start = Instant::now();
+            let child = Command::new(cargo)
+                .current_dir(dir.path())
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0")
+                .args([mode, "--quiet", "-p", name])
+                .args(*args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            child
+                .map(wait_with_peak_rss)
+                .map(|(ok, peak)| (ok, start.elapsed(), peak))
+        };
+        // The dependencies first (not measured), then the crate alone.
+        if !matches!(run(false), Ok((true, _, _))) {
+            println!("  cargo {mode} -p {name} {}: failed", args.join(" "));
+            continue;
+        }
+        match run(true) {
+            Ok((true, took, peak)) => println!(
+                "  cargo {mode} -p {name} {}: {:.1} s, peak RSS {}",
+                args.join(" "),
+                took.as_secs_f64(),
+                peak.map_or("not measurable".to_owned(), |kib| format!(
+                    "{:.2} GiB",
+                    kib as f64 / 1024.0 / 1024.0
+                ))
+            ),
+            _ => println!("  cargo {mode} -p {name} {}: failed", args.join(" ")),
+        }
+    }
 }
 
 fn display(path: &Path) -> String {
