@@ -29,6 +29,7 @@ pub mod extend;
 pub mod format;
 pub mod gate;
 pub mod generate;
+pub mod items;
 pub mod load;
 pub mod naming;
 pub mod normalize;

@@ -572,15 +572,7 @@ fn docs(attrs: &[syn::Attribute]) -> String {
 }
 
 fn type_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
+    crate::items::last_segment(ty).unwrap_or_default()
 }
 
 /// A type as a reviewer would write it: `Option<String>`, not

@@ -116,7 +116,7 @@ pub fn impls(file: &mut syn::File, surface: &Surface, settings: &Pagination) -> 
     if paged.is_empty() {
         return Vec::new();
     }
-    let Some(builders) = crate::extend::module_items(file, "builder") else {
+    let Some(builders) = crate::items::module_mut(file, "builder") else {
         return Vec::new();
     };
     let index = crate::extend::index_builders(builders);

@@ -65,7 +65,7 @@ pub fn extend(
     let mut type_names = type_names(file);
     let mut new_types: Vec<syn::Item> = Vec::new();
     let webhooks = webhooks::add(doc, file, &type_names);
-    let Some(builder) = module_items(file, "builder") else {
+    let Some(builder) = crate::items::module_mut(file, "builder") else {
         return Ok(webhooks.into_iter().collect());
     };
     let index = index_builders(builder);
@@ -135,7 +135,7 @@ pub fn extend(
     let methods = methods::rewrite(builder);
     let upgrades = responses::upgrades_with_stream_errors(builder);
     if !new_types.is_empty() {
-        module_items(file, "types")
+        crate::items::module_mut(file, "types")
             .ok_or_else(|| Error::Generate {
                 file: String::new(),
                 message: "extend: the code has no `mod types` for the response enums".to_owned(),
@@ -202,20 +202,9 @@ pub fn extend(
     Ok(out)
 }
 
-/// The items of the module `name` (`builder`, `types`), if the code has one.
-pub(crate) fn module_items<'a>(
-    file: &'a mut syn::File,
-    name: &str,
-) -> Option<&'a mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
 /// The names of the items of `mod types`.
 fn type_names(file: &mut syn::File) -> std::collections::BTreeSet<String> {
-    module_items(file, "types")
+    crate::items::module_mut(file, "types")
         .into_iter()
         .flatten()
         .filter_map(|item| match item {

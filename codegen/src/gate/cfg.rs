@@ -112,15 +112,16 @@ fn gate_types(items: &mut [syn::Item], gated: &BTreeMap<String, BTreeSet<String>
 }
 
 /// Apply the step: `gated` maps each node of `mod types` that does not
-/// compile always to its features.
+/// compile always to its features; `ops` and `builders` give each client
+/// method's and operation builder's.
 pub fn apply(
     file: &mut syn::File,
     ops: &BTreeMap<String, BTreeSet<String>>,
+    builders: &BTreeMap<String, BTreeSet<String>>,
     gated: &BTreeMap<String, BTreeSet<String>>,
     webhooks: bool,
     rewrites: &mut Vec<Rewrite>,
 ) {
-    let builders = reach::operation_builders(file, ops);
     for item in &mut file.items {
         match item {
             syn::Item::Mod(m) if m.ident == "types" => {
@@ -159,14 +160,7 @@ pub fn apply(
                     if let syn::ImplItem::Fn(f) = it {
                         let cfg = match ops.get(&f.sig.ident.to_string()) {
                             Some(features) => Some(any_of(features)),
-                            None => {
-                                let mut n = Names {
-                                    names: BTreeSet::new(),
-                                    after_types: true,
-                                };
-                                syn::visit::Visit::visit_impl_item_fn(&mut n, f);
-                                by_names(&n.names, gated)
-                            }
+                            None => by_names(&Names::of_fn(f), gated),
                         };
                         if let Some(cfg) = cfg {
                             f.attrs.push(attr(&cfg));
@@ -175,13 +169,14 @@ pub fn apply(
                 }
             }
             syn::Item::Mod(_) => {}
-            syn::Item::Impl(imp) if reach::operation_impl(imp, &builders).is_some() => {
-                if let Some(features) = reach::operation_impl(imp, &builders) {
-                    imp.attrs.push(attr(&any_of(features)));
-                }
-            }
             other => {
-                if let Some(cfg) = by_names(&Names::of_item(other, true), gated)
+                // `impl builder::ListFiles<'_>` outside the module is its
+                // operation's; anything else needs all it names.
+                let own = match &*other {
+                    syn::Item::Impl(imp) => reach::operation_impl(imp, builders).map(any_of),
+                    _ => None,
+                };
+                if let Some(cfg) = own.or_else(|| by_names(&Names::of_item(other, true), gated))
                     && let Some(attrs) = attrs_mut(other)
                 {
                     attrs.push(attr(&cfg));

@@ -66,7 +66,8 @@ pub fn gate(
     if all.is_empty() {
         return (Features::default(), Vec::new());
     }
-    let reached = reach::reach(file, &ops, webhooks);
+    let builders = reach::operation_builders(file, &ops);
+    let reached = reach::reach(file, &ops, &builders, webhooks);
     if reached.values().any(|f| f.contains(features::OTHER_TYPES)) {
         all.insert(features::OTHER_TYPES.to_owned());
     }
@@ -75,7 +76,7 @@ pub fn gate(
         .filter(|(_, features)| !features.is_superset(&tags))
         .collect();
     let types_gated = gated.len();
-    cfg::apply(file, &ops, &gated, webhooks, rewrites);
+    cfg::apply(file, &ops, &builders, &gated, webhooks, rewrites);
     let count = ops.len();
     let notes = vec![Refinement {
         step: "features",

@@ -16,21 +16,7 @@ use syn::visit::Visit;
 
 /// The node an item of `mod types` (or of a module inside it) belongs to:
 /// its own name, or for an impl the name of its self type.
-pub fn node_of(item: &syn::Item) -> Option<String> {
-    match item {
-        syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Enum(e) => Some(e.ident.to_string()),
-        syn::Item::Type(t) => Some(t.ident.to_string()),
-        syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
-        syn::Item::Const(c) => Some(c.ident.to_string()),
-        syn::Item::Static(s) => Some(s.ident.to_string()),
-        syn::Item::Impl(imp) => match &*imp.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
+pub use crate::items::item_name as node_of;
 
 /// The items of `mod types` with their nodes, nested modules included
 /// (`builder`, helpers) but not `error`, which everything uses.
@@ -73,6 +59,16 @@ impl Names {
             after_types,
         };
         n.visit_item(item);
+        n.names
+    }
+
+    /// The names a function of `impl Client` mentions (its body included).
+    pub fn of_fn(f: &syn::ImplItemFn) -> BTreeSet<String> {
+        let mut n = Names {
+            names: BTreeSet::new(),
+            after_types: true,
+        };
+        n.visit_impl_item_fn(f);
         n.names
     }
 
@@ -141,10 +137,12 @@ impl<'ast> Visit<'ast> for Names {
 }
 
 /// For each node of `mod types`, the features that need it (the set may
-/// be [`super::features::OTHER_TYPES`]). `ops` maps each client method to its features.
+/// be [`super::features::OTHER_TYPES`]). `ops` maps each client method to
+/// its features, `builders` each operation builder ([`operation_builders`]).
 pub fn reach(
     file: &syn::File,
     ops: &BTreeMap<String, BTreeSet<String>>,
+    builders: &BTreeMap<String, BTreeSet<String>>,
     webhooks: bool,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let items = types_items(file);
@@ -172,7 +170,7 @@ pub fn reach(
             }
         }
     };
-    for (names, features) in roots(file, ops, webhooks) {
+    for (names, features) in roots(file, ops, builders, webhooks) {
         seed(names, &features, &mut reach);
     }
     propagate(&mut reach, &edges);
@@ -221,9 +219,9 @@ fn propagate(
 fn roots(
     file: &syn::File,
     ops: &BTreeMap<String, BTreeSet<String>>,
+    builders: &BTreeMap<String, BTreeSet<String>>,
     webhooks: bool,
 ) -> Vec<(BTreeSet<String>, BTreeSet<String>)> {
-    let builders = operation_builders(file, ops);
     let mut out = Vec::new();
     for item in &file.items {
         match item {
@@ -232,12 +230,7 @@ fn roots(
                     if let syn::ImplItem::Fn(f) = it
                         && let Some(features) = ops.get(&f.sig.ident.to_string())
                     {
-                        let mut n = Names {
-                            names: BTreeSet::new(),
-                            after_types: true,
-                        };
-                        n.visit_impl_item_fn(f);
-                        out.push((n.names, features.clone()));
+                        out.push((Names::of_fn(f), features.clone()));
                     }
                 }
             }
@@ -249,8 +242,8 @@ fn roots(
                 }
             }
             // `impl builder::ListFiles<'_> { .. }` outside the module.
-            syn::Item::Impl(imp) if operation_impl(imp, &builders).is_some() => {
-                if let Some(features) = operation_impl(imp, &builders) {
+            syn::Item::Impl(imp) => {
+                if let Some(features) = operation_impl(imp, builders) {
                     out.push((Names::of_item(item, true), features.clone()));
                 }
             }

@@ -113,20 +113,14 @@ pub fn restore(file: &mut syn::File, body: TokenStream, rewrites: &[Rewrite]) ->
 
 /// The items of `types::builder` in `file`.
 fn module_content(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(types) if types.ident == "types" => types
-            .content
-            .as_mut()?
-            .1
-            .iter_mut()
-            .find_map(|item| match item {
-                syn::Item::Mod(builders) if builders.ident == "builder" => {
-                    builders.content.as_mut().map(|(_, items)| items)
-                }
-                _ => None,
-            }),
-        _ => None,
-    })
+    crate::items::module_mut(file, "types")?
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(builders) if builders.ident == "builder" => {
+                builders.content.as_mut().map(|(_, items)| items)
+            }
+            _ => None,
+        })
 }
 
 /// The other thread's work: the builders of one generation.

@@ -166,7 +166,7 @@ mod tests {
                 }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(
             super::each_member_reads_all(items),
             1,

@@ -115,7 +115,7 @@ mod tests {
                 pub enum Written { A(String), B(i64) }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(
             super::keep_complete(items),
             1,

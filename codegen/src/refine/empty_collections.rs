@@ -28,7 +28,7 @@ const COLLECTIONS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
 /// formatted apart) their builders. How many fields.
 pub fn keep(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
     let read_elsewhere = super::fields_read_outside_types(file);
-    let Some(items) = super::types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return 0;
     };
     let mut plan = super::FieldPlan::new();

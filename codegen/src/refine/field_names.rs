@@ -27,7 +27,7 @@ use crate::naming::{Case, Names};
 /// two of one name; renames are also pushed to `rewrites` (for the type
 /// builders formatted apart). How many fields were renamed.
 pub fn distinct(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
-    let Some(items) = super::types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return 0;
     };
     let mut plan: Plan = HashMap::new();
@@ -71,14 +71,6 @@ type Plan = HashMap<String, Vec<((String, usize), String)>>;
 
 #[derive(Clone)]
 struct Fields(Plan);
-
-/// The last segment of a type path (`super::Pet` -> `Pet`).
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
 
 /// Whether the attributes derive serde's `Serialize` or `Deserialize`.
 fn is_serde(attrs: &[syn::Attribute]) -> bool {
@@ -171,7 +163,8 @@ impl VisitMut for Fields {
     }
 
     fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
-        let Some(renames) = type_name(&imp.self_ty).and_then(|t| self.0.get(&t)) else {
+        let Some(renames) = crate::items::last_segment(&imp.self_ty).and_then(|t| self.0.get(&t))
+        else {
             return;
         };
         let mut seen: HashMap<String, usize> = HashMap::new();

@@ -115,7 +115,7 @@ pub fn refine(
             what: format!("{restored} enum values typify cannot name are named here"),
         });
     }
-    let Some(items) = types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return done;
     };
     done.extend(STEPS.iter().filter_map(|(step, run, what)| {
@@ -271,7 +271,7 @@ pub(crate) fn visit_type_builders(
     file: &mut syn::File,
     visitor: &mut impl syn::visit_mut::VisitMut,
 ) {
-    let Some(items) = types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return;
     };
     for item in items.iter_mut() {
@@ -315,14 +315,6 @@ pub(crate) fn named_fields_mut(
             _ => Box::new(std::iter::empty()),
         };
         fields
-    })
-}
-
-/// The items of `mod types`.
-fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
     })
 }
 

@@ -217,7 +217,7 @@ mod tests {
                 pub enum Kind { #[serde(rename = "thing")] Thing }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(
             super::open(items),
             1,
@@ -256,7 +256,7 @@ mod tests {
                 }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(super::open(items), 1);
         let code = file.to_token_stream().to_string();
         assert!(!code.contains("XCodegenOpenEnum"), "{code}");

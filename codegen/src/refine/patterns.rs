@@ -67,7 +67,7 @@ mod tests {
                 fn b() { let r = ::regress::Regex::new("^a\\_b$").unwrap(); }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(super::unicode(items), 1);
         let code = file.to_token_stream().to_string();
         assert!(

@@ -213,7 +213,7 @@ mod tests {
                 pub enum Loose { A(Circle), B(String) }
             }
         };
-        let items = super::super::types_items(&mut file).unwrap();
+        let items = crate::items::module_mut(&mut file, "types").unwrap();
         assert_eq!(
             super::read_by_tag(items),
             1,

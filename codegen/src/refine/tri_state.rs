@@ -49,7 +49,7 @@ pub fn rewrite(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
     let mut plan = super::FieldPlan::new();
     let mut number_helper = false;
     let mut variant_fields = 0;
-    let Some(items) = super::types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return 0;
     };
     for (owner, field) in super::named_fields_mut(items) {
@@ -116,7 +116,7 @@ pub fn rewrite(file: &mut syn::File, rewrites: &mut Vec<Rewrite>) -> usize {
         }
     }
     Unmark.visit_file_mut(file);
-    let Some(items) = super::types_items(file) else {
+    let Some(items) = crate::items::module_mut(file, "types") else {
         return 0;
     };
     let count = plan.values().map(HashSet::len).sum::<usize>() + variant_fields;

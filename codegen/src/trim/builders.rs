@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::generate::type_builders::Rewrite;
+use crate::items::{item_name, last_segment, module, module_mut};
 use crate::surface::Surface;
 
 /// Remove the builders of types only received, in `file` and (through the
@@ -51,11 +52,11 @@ pub fn received_only(
 /// The types of `file` that have a `builder()` constructor.
 fn builder_owners(file: &syn::File) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for item in types_items(file).into_iter().flatten() {
+    for item in module(file, "types").into_iter().flatten() {
         if let syn::Item::Impl(imp) = item
             && imp.trait_.is_none()
             && imp.items.iter().any(is_builder_fn)
-            && let Some(name) = last_ident(&imp.self_ty)
+            && let Some(name) = last_segment(&imp.self_ty)
         {
             out.insert(name);
         }
@@ -70,13 +71,13 @@ fn is_builder_fn(item: &syn::ImplItem) -> bool {
 /// Remove `X::builder()` and every item of `types::builder` about `X`, for
 /// each `X` of `names`.
 fn remove(file: &mut syn::File, names: &BTreeSet<String>) {
-    let Some(items) = types_items_mut(file) else {
+    let Some(items) = module_mut(file, "types") else {
         return;
     };
     items.retain_mut(|item| match item {
         syn::Item::Impl(imp)
             if imp.trait_.is_none()
-                && last_ident(&imp.self_ty).is_some_and(|n| names.contains(&n)) =>
+                && last_segment(&imp.self_ty).is_some_and(|n| names.contains(&n)) =>
         {
             imp.items.retain(|it| !is_builder_fn(it));
             !imp.items.is_empty()
@@ -96,35 +97,6 @@ fn remove(file: &mut syn::File, names: &BTreeSet<String>) {
             });
         }
     }
-}
-
-fn item_name(item: &syn::Item) -> Option<String> {
-    match item {
-        syn::Item::Struct(s) => Some(s.ident.to_string()),
-        syn::Item::Impl(imp) => last_ident(&imp.self_ty),
-        _ => None,
-    }
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn types_items(file: &syn::File) -> Option<&Vec<syn::Item>> {
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
-fn types_items_mut(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 #[cfg(test)]
