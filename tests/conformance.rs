@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use codegen::conformance::{self, Report, Workspace};
+use codegen::conformance::{self, Job, Report, Workspace};
 use codegen::pipeline::{GENERATED_CRATES_TARGET_DIR, workspace_root};
 use workspace_tests::shared_specs;
 
@@ -84,6 +84,57 @@ fn sample_examples_conform_and_a_contradiction_is_reported() {
     );
 }
 
+/// [`conformance::run_many`] (one workspace, one build, as the slow
+/// conformance runs use it) reports each spec as [`conformance::run`] does
+/// alone, in the order given, and a spec that cannot be generated is an
+/// error naming it while the others are still checked.
+#[test]
+fn many_specs_in_one_build_report_as_each_alone() {
+    let root = workspace_root();
+    let specs = [
+        root.join("tests/specs/conformance-sample.yaml"),
+        root.join("tests/specs/no-such-spec.yaml"),
+        root.join("tests/specs/overlay-pets.yaml"),
+    ];
+    let jobs: Vec<Job> = specs
+        .iter()
+        .map(|spec| Job {
+            spec: spec.clone(),
+            config: None,
+            overlays: Vec::new(),
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace {
+        dir: dir.path().to_owned(),
+        target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
+        lockfile: Some(root.join("Cargo.lock")),
+    };
+    let reports = conformance::run_many(&jobs, &ws);
+    assert_eq!(reports.len(), 3);
+    let missing = reports[1]
+        .as_ref()
+        .expect_err("a missing spec is an error")
+        .to_string();
+    assert!(missing.contains("no-such-spec.yaml"), "{missing}");
+    for i in [0, 2] {
+        let many = reports[i].as_ref().unwrap_or_else(|e| panic!("{e}"));
+        // In a directory of its own: the test above checks the sample in
+        // `workspace()`'s at the same time.
+        let alone_ws = Workspace {
+            dir: dir.path().join(format!("alone-{i}")),
+            ..ws.clone()
+        };
+        let alone = conformance::run(&specs[i], None, &[], &alone_ws).unwrap();
+        assert!(
+            many.checked + many.instances_checked > 0,
+            "{}",
+            conformance::render(many)
+        );
+        assert_eq!(conformance::render(many), conformance::render(&alone));
+    }
+}
+
 /// The overlays checked in beside the OpenAI conformance snapshots
 /// (`tests/overlays/openai-*.examples.yaml`) are what `cargo xtask
 /// conformance --write-overlay` writes for each spec today: regenerated
@@ -120,72 +171,94 @@ const OPENAI: [(&str, &str); 2] = [
     ),
 ];
 
-fn openai(spec: &str) -> Option<Report> {
-    let specs = shared_specs()?;
-    // The whole API, as generated with no settings, with the overlay its
-    // examples need (checked in, reviewed: see the test above).
-    let (_, overlay) = OPENAI.iter().find(|(s, _)| *s == spec)?;
-    let path = specs.join(spec);
-    let report = conformance::run(
-        &path,
-        None,
-        &[workspace_root().join(overlay)],
-        &workspace(&path),
-    )
-    .unwrap_or_else(|e| panic!("{spec}:\n{e}"));
-    let text = conformance::render(&report);
+/// The OpenAI reports: of the examples that agree with their spec, at least
+/// 99% must pass (the snapshot pins exactly which do not); examples that
+/// contradict it are listed with the rule they break.
+fn assert_openai(spec: &str, report: &Report) {
+    let text = conformance::render(report);
     println!("{}", text.lines().next().unwrap_or_default());
-    // Examples that contradict their spec are listed with the rule they
-    // break; of those that agree with it, at least 99% must pass (the
-    // snapshot pins exactly which do not).
     let valid = report.valid_examples().max(1);
     assert!(
         report.passed * 100 >= valid * 99,
         "{spec}: {} of {valid} valid examples pass\n{text}",
         report.passed
     );
-    Some(report)
 }
 
-/// The whole OpenAI API (3.1.0): at least 95% of the documented examples
-/// pass, and every failure is pinned with its reason. Slow (builds the
-/// generated crate), so `#[ignore]`d in everyday runs; `.ci/run` runs it.
+/// The whole OpenAI API (3.1.0 and the 3.0.0 the seed page was cut from),
+/// generated with no settings and the overlay its examples need (checked
+/// in, reviewed: see the test above), and every real public spec in
+/// `../shared/specs/real`, generated with no `codegen.toml` (every
+/// operation): each client is built and its documented examples and the
+/// instances generated from its schemas are checked (a spec that documents
+/// no examples is still checked on its instances). A spec this workspace
+/// could not generate or build would be listed as such. The summaries and
+/// every failure are pinned.
+///
+/// All 22 crates are built by one `cargo build` of one workspace
+/// ([`conformance::run_many`]), so both cores work. Slow, so `#[ignore]`d
+/// in everyday runs; `.ci/run` runs it.
 #[test]
-#[ignore = "slow: builds the generated OpenAI crate; run with --ignored (CI does)"]
-fn openai_31_examples_conform() {
-    if let Some(report) = openai("openai-openapi-f85dbe2-3.1.0.yaml") {
-        insta::assert_snapshot!("openai-3.1.0", conformance::render(&report));
-    }
-}
-
-/// The OpenAI 3.0.0 spec the seed page was cut from, likewise.
-#[test]
-#[ignore = "slow: builds the generated OpenAI crate; run with --ignored (CI does)"]
-fn openai_30_examples_conform() {
-    if let Some(report) = openai("openai-openapi-498c71d-3.0.0.yaml") {
-        insta::assert_snapshot!("openai-3.0.0", conformance::render(&report));
-    }
-}
-
-/// Every real public spec in `../shared/specs/real`: generated with no
-/// `codegen.toml` (every operation), built, and its documented examples and
-/// the instances generated from its schemas checked (a spec that documents
-/// no examples is still checked on its instances). A spec this workspace could not generate or build
-/// would be listed as such. The summary and every failure are pinned.
-#[test]
-#[ignore = "slow: builds one crate per real spec; run with --ignored (CI does)"]
-fn real_specs_examples_conform() {
+#[ignore = "slow: builds the generated OpenAI crates and one crate per real spec; run with --ignored (CI does)"]
+fn openai_and_real_specs_examples_conform() {
     let Some(specs) = shared_specs() else { return };
-    let paths = workspace_tests::spec_files(&specs.join("real"));
-    let mut summary = String::new();
-    let mut details = String::new();
-    for path in paths {
+    let mut jobs: Vec<Job> = OPENAI
+        .iter()
+        .map(|(spec, overlay)| Job {
+            spec: specs.join(spec),
+            config: None,
+            overlays: vec![workspace_root().join(overlay)],
+        })
+        .collect();
+    let mut real = Vec::new();
+    for path in workspace_tests::spec_files(&specs.join("real")) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if codegen::load::load_file(&path, &name).is_err() {
-            summary.push_str(&format!("{name}: does not load\n"));
+            real.push((name, None));
             continue;
         }
-        match conformance::run(&path, None, &[], &workspace(&path)) {
+        real.push((name, Some(jobs.len())));
+        jobs.push(Job {
+            spec: path,
+            config: None,
+            overlays: Vec::new(),
+        });
+    }
+    let root = workspace_root();
+    let ws = Workspace {
+        dir: root.join("target/conformance-all"),
+        target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
+        lockfile: Some(root.join("Cargo.lock")),
+    };
+    let mut reports: Vec<Option<Result<Report, codegen::Error>>> =
+        conformance::run_many(&jobs, &ws)
+            .into_iter()
+            .map(Some)
+            .collect();
+
+    for (i, (spec, _)) in OPENAI.iter().enumerate() {
+        let report = reports[i]
+            .take()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{spec}:\n{e}"));
+        assert_openai(spec, &report);
+        let text = conformance::render(&report);
+        // Literal names: `no_unreferenced_snapshots` finds them in the source.
+        if spec.ends_with("3.1.0.yaml") {
+            insta::assert_snapshot!("openai-3.1.0", text);
+        } else {
+            insta::assert_snapshot!("openai-3.0.0", text);
+        }
+    }
+
+    let mut summary = String::new();
+    let mut details = String::new();
+    for (name, job) in real {
+        let Some(job) = job else {
+            summary.push_str(&format!("{name}: does not load\n"));
+            continue;
+        };
+        match reports[job].take().unwrap() {
             Ok(report) => {
                 summary.push_str(&format!(
                     "{name}: {} of {} examples pass, {} not checked; {} of {} instances round-trip\n",

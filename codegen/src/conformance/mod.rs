@@ -376,8 +376,174 @@ pub fn run(
     overlays: &[PathBuf],
     ws: &Workspace,
 ) -> Result<Report, Error> {
-    let client_dir = ws.dir.join("client");
-    let target = target(spec, config, overlays, &client_dir)?;
+    let job = Job {
+        spec: spec.to_owned(),
+        config: config.map(Path::to_owned),
+        overlays: overlays.to_vec(),
+    };
+    let prepared = prepare(&job, &ws.dir, "conformance-client", true)?;
+    if let Some(lock) = &ws.lockfile {
+        for dir in [ws.dir.join("client"), prepared.runner_dir.clone()] {
+            std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| Error::io(lock, e))?;
+        }
+    }
+    let output = crate::pipeline::cargo_for_generated(&ws.target_dir)
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(prepared.runner_dir.join("Cargo.toml"))
+        .arg("--")
+        .arg(&prepared.cases_path)
+        .output()
+        .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(build_error(&prepared.display, &output.stderr));
+    }
+    prepared.report(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// One spec to check with [`run_many`]: what [`run`] takes.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The spec.
+    pub spec: PathBuf,
+    /// Its `codegen.toml`, if any.
+    pub config: Option<PathBuf>,
+    /// Overlays applied after the config's.
+    pub overlays: Vec<PathBuf>,
+}
+
+/// [`run`] for many specs at once: each client and checking program is
+/// written under `ws.dir/<spec stem>/`, all of them are members of one
+/// Cargo workspace at `ws.dir` built by one `cargo build`, so both cores
+/// work (rustc checks one large crate on one core) and the dependencies are
+/// resolved once. The reports come back in the order of `jobs`; a spec that
+/// does not generate or build is an `Err` naming it, and the others are
+/// still checked.
+pub fn run_many(jobs: &[Job], ws: &Workspace) -> Vec<Result<Report, Error>> {
+    let mut prepared: Vec<Result<Prepared, Error>> = Vec::new();
+    for job in jobs {
+        let stem = job
+            .spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = ws.dir.join(&stem);
+        let client = format!("{}-client", runner_name(&dir));
+        prepared.push(prepare(job, &dir, &client, false));
+    }
+    let members: Vec<String> = prepared
+        .iter()
+        .flatten()
+        .map(|p| {
+            format!(
+                "{:?}",
+                p.runner_dir.strip_prefix(&ws.dir).unwrap_or(&p.runner_dir)
+            )
+        })
+        .collect();
+    // A failure of the whole batch is every job's.
+    let all_fail = |e: Error| -> Vec<Result<Report, Error>> {
+        let message = e.to_string();
+        jobs.iter()
+            .map(|_| Err(Error::Build(message.clone())))
+            .collect()
+    };
+    if let Err(e) = write_batch_workspace(ws, &members) {
+        return all_fail(e);
+    }
+    let build = |args: &[&str]| {
+        crate::pipeline::cargo_for_generated(&ws.target_dir)
+            .args(["build", "--quiet", "--message-format=short", "--bins"])
+            .args(args)
+            .arg("--manifest-path")
+            .arg(ws.dir.join("Cargo.toml"))
+            .output()
+    };
+    let all_built = match build(&["--workspace", "--keep-going"]) {
+        Ok(output) => output.status.success(),
+        Err(e) => return all_fail(Error::Build(format!("cannot run cargo: {e}"))),
+    };
+    prepared
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            if !all_built {
+                // Which program failed: each one on its own (only taken
+                // when the whole build failed; the rest is already built).
+                let output = build(&["--package", &p.program])
+                    .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
+                if !output.status.success() {
+                    return Err(build_error(&p.display, &output.stderr));
+                }
+            }
+            let binary = ws.target_dir.join("debug").join(format!(
+                "{}{}",
+                p.program,
+                std::env::consts::EXE_SUFFIX
+            ));
+            let output = std::process::Command::new(&binary)
+                .arg(&p.cases_path)
+                .output()
+                .map_err(|e| Error::io(&binary, e))?;
+            if !output.status.success() {
+                return Err(Error::Build(format!(
+                    "the conformance program of {} failed: {}",
+                    p.display,
+                    String::from_utf8_lossy(&output.stderr)
+                )));
+            }
+            p.report(&String::from_utf8_lossy(&output.stdout))
+        })
+        .collect()
+}
+
+/// The manifest of [`run_many`]'s workspace (and its lockfile).
+fn write_batch_workspace(ws: &Workspace, members: &[String]) -> Result<(), Error> {
+    let manifest = format!(
+        "# @generated by codegen::conformance\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n{RUNNER_PROFILE}",
+        members.join(", ")
+    );
+    crate::write::ensure_files(
+        &ws.dir,
+        &[(PathBuf::from("Cargo.toml"), manifest)],
+        Mode::Write,
+    )?;
+    if let Some(lock) = &ws.lockfile {
+        std::fs::copy(lock, ws.dir.join("Cargo.lock")).map_err(|e| Error::io(lock, e))?;
+    }
+    Ok(())
+}
+
+/// The build profile of the checking programs: no debug info (the
+/// generated crates are large and only their answers are read).
+const RUNNER_PROFILE: &str = "[profile.dev]\ndebug = false\n";
+
+/// A client generated and its checking program written, not yet built.
+struct Prepared {
+    /// The spec, as reports name it.
+    display: String,
+    examples: Vec<Example>,
+    judge: Judge,
+    plan: Plan,
+    /// How many of `plan.cases` are generated instances (the last ones).
+    instances_checked: usize,
+    runner_dir: PathBuf,
+    cases_path: PathBuf,
+    /// The checking program's package (and binary) name.
+    program: String,
+}
+
+/// Generate the client of `job` into `dir/client` as crate `client_crate`
+/// and write its checking program into `dir/runner` (a workspace of its own
+/// when `standalone`, else a member of [`run_many`]'s) with its cases.
+fn prepare(job: &Job, dir: &Path, client_crate: &str, standalone: bool) -> Result<Prepared, Error> {
+    let client_dir = dir.join("client");
+    let target = target(
+        &job.spec,
+        job.config.as_deref(),
+        &job.overlays,
+        &client_dir,
+        client_crate,
+    )?;
     let rendered = pipeline::render(&target)?;
     let doc = pipeline::load(&target)?;
     let examples = examples::collect(&doc.value);
@@ -393,15 +559,15 @@ pub fn run(
     plan.cases.append(&mut generated.cases);
     crate::write::ensure_files(&client_dir, &rendered.files, Mode::Write)?;
 
-    let runner_dir = ws.dir.join("runner");
-    let program = runner_name(&ws.dir);
-    let files = runner_crate(&program, "conformance-client", "../client", &plan.cases);
-    crate::write::ensure_files(&runner_dir, &files, Mode::Write)?;
-    if let Some(lock) = &ws.lockfile {
-        for dir in [&client_dir, &runner_dir] {
-            std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| Error::io(lock, e))?;
-        }
+    let runner_dir = dir.join("runner");
+    let program = runner_name(dir);
+    let mut files = runner_crate(&program, client_crate, "../client", &plan.cases);
+    if standalone {
+        files[0]
+            .1
+            .push_str(&format!("\n{RUNNER_PROFILE}\n[workspace]\n"));
     }
+    crate::write::ensure_files(&runner_dir, &files, Mode::Write)?;
     let cases_path = runner_dir.join("cases.json");
     let cases: Vec<(&str, &str, bool, &Value)> = plan
         .cases
@@ -410,90 +576,107 @@ pub fn run(
         .collect();
     let json = serde_json::to_string(&cases).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&cases_path, json).map_err(|e| Error::io(&cases_path, e))?;
-
-    let output = crate::pipeline::cargo_for_generated(&ws.target_dir)
-        .args(["run", "--quiet", "--manifest-path"])
-        .arg(runner_dir.join("Cargo.toml"))
-        .arg("--")
-        .arg(&cases_path)
-        .output()
-        .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first_error = stderr
-            .lines()
-            .find(|l| l.starts_with("error"))
-            .unwrap_or("(no error line)");
-        let shown: Vec<&str> = stderr.lines().take(60).collect();
-        return Err(Error::Build(format!(
-            "the client generated from {} (or its checking program) does not build: {first_error}\n{}",
-            target.spec_display,
-            shown.join("\n")
-        )));
-    }
-    let mut report = Report {
-        spec: target.spec_display.clone(),
-        checked: plan.cases.len() - instances_checked,
-        unchecked: plan.unchecked,
+    Ok(Prepared {
+        display: target.spec_display,
+        examples,
+        judge,
+        plan,
         instances_checked,
-        ..Report::default()
-    };
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let (at, ty, error): (String, String, Option<String>) = serde_json::from_str(line)
-            .map_err(|e| {
-                Error::Build(format!(
-                    "unexpected output of the conformance program: {e}: {line}"
-                ))
-            })?;
-        if at.contains(GENERATED) {
+        runner_dir,
+        cases_path,
+        program,
+    })
+}
+
+/// The error of a client (or checking program) that does not build.
+fn build_error(spec_display: &str, stderr: &[u8]) -> Error {
+    let stderr = String::from_utf8_lossy(stderr);
+    let first_error = stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("(no error line)");
+    let shown: Vec<&str> = stderr.lines().take(60).collect();
+    Error::Build(format!(
+        "the client generated from {spec_display} (or its checking program) does not build: {first_error}\n{}",
+        shown.join("\n")
+    ))
+}
+
+impl Prepared {
+    /// The report, from what the checking program printed.
+    fn report(self, stdout: &str) -> Result<Report, Error> {
+        let Prepared {
+            display,
+            examples,
+            judge,
+            plan,
+            instances_checked,
+            ..
+        } = self;
+        let mut report = Report {
+            spec: display,
+            checked: plan.cases.len() - instances_checked,
+            unchecked: plan.unchecked,
+            instances_checked,
+            ..Report::default()
+        };
+        for line in stdout.lines() {
+            let (at, ty, error): (String, String, Option<String>) = serde_json::from_str(line)
+                .map_err(|e| {
+                    Error::Build(format!(
+                        "unexpected output of the conformance program: {e}: {line}"
+                    ))
+                })?;
+            if at.contains(GENERATED) {
+                match error {
+                    None => report.instances_passed += 1,
+                    Some(reason) => report.instance_failures.push(Failure {
+                        at,
+                        ty,
+                        reason,
+                        contradiction: None,
+                    }),
+                }
+                continue;
+            }
             match error {
-                None => report.instances_passed += 1,
-                Some(reason) => report.instance_failures.push(Failure {
-                    at,
-                    ty,
-                    reason,
-                    contradiction: None,
-                }),
-            }
-            continue;
-        }
-        match error {
-            None => report.passed += 1,
-            Some(reason) => {
-                let verdict = examples
-                    .iter()
-                    .find(|e| e.at == at)
-                    .map(|e| judge.verdict(e))
-                    .unwrap_or(Verdict::Agrees);
-                let (reason, contradiction) = match verdict {
-                    Verdict::Contradicts(rule) => (reason, Some(rule)),
-                    Verdict::Agrees => (reason, None),
-                    // Counted against the types: nothing shows the example is wrong.
-                    Verdict::Unknown(why) => (
-                        format!("{reason} (the spec could not judge it: {why})"),
-                        None,
-                    ),
-                };
-                report.failures.push(Failure {
-                    at,
-                    ty,
-                    reason,
-                    contradiction,
-                })
+                None => report.passed += 1,
+                Some(reason) => {
+                    let verdict = examples
+                        .iter()
+                        .find(|e| e.at == at)
+                        .map(|e| judge.verdict(e))
+                        .unwrap_or(Verdict::Agrees);
+                    let (reason, contradiction) = match verdict {
+                        Verdict::Contradicts(rule) => (reason, Some(rule)),
+                        Verdict::Agrees => (reason, None),
+                        // Counted against the types: nothing shows the example is wrong.
+                        Verdict::Unknown(why) => (
+                            format!("{reason} (the spec could not judge it: {why})"),
+                            None,
+                        ),
+                    };
+                    report.failures.push(Failure {
+                        at,
+                        ty,
+                        reason,
+                        contradiction,
+                    })
+                }
             }
         }
+        let answered = report.passed
+            + report.failures.len()
+            + report.instances_passed
+            + report.instance_failures.len();
+        if answered != report.checked + report.instances_checked {
+            return Err(Error::Build(format!(
+                "the conformance program answered for {answered} of {} cases",
+                report.checked + report.instances_checked
+            )));
+        }
+        Ok(report)
     }
-    let answered = report.passed
-        + report.failures.len()
-        + report.instances_passed
-        + report.instance_failures.len();
-    if answered != report.checked + report.instances_checked {
-        return Err(Error::Build(format!(
-            "the conformance program answered for {answered} of {} cases",
-            report.checked + report.instances_checked
-        )));
-    }
-    Ok(report)
 }
 
 /// The generation target of the client checked for `spec`.
@@ -502,8 +685,9 @@ fn target(
     config: Option<&Path>,
     overlays: &[PathBuf],
     client_dir: &Path,
+    client_crate: &str,
 ) -> Result<Target, Error> {
-    let mut target = Target::standalone(spec, client_dir, "conformance-client")?;
+    let mut target = Target::standalone(spec, client_dir, client_crate)?;
     if let Some(config) = config {
         target = target.with_config(config);
     }
@@ -522,7 +706,7 @@ pub fn examples_overlay(
     config: Option<&Path>,
     overlays: &[PathBuf],
 ) -> Result<(String, Fixes), Error> {
-    let target = target(spec, config, overlays, Path::new("."))?;
+    let target = target(spec, config, overlays, Path::new("."), "conformance-client")?;
     let doc = pipeline::load(&target)?;
     if !doc.moved.is_empty() {
         return Err(Error::Spec(vec![
@@ -784,7 +968,7 @@ pub fn runner_crate(
 ) -> Vec<(PathBuf, String)> {
     let lib = client_crate.replace('-', "_");
     let manifest = format!(
-        "# @generated by codegen::conformance\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = \"{client_path}\" }}\nserde = \"1.0\"\nserde_json = {{ version = \"1.0\", features = [\"preserve_order\"] }}\nserde_path_to_error = \"0.1\"\n\n[profile.dev]\ndebug = false\n\n[workspace]\n"
+        "# @generated by codegen::conformance\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{client_crate} = {{ path = \"{client_path}\" }}\nserde = \"1.0\"\nserde_json = {{ version = \"1.0\", features = [\"preserve_order\"] }}\nserde_path_to_error = \"0.1\"\n"
     );
     let types: BTreeSet<&str> = cases.iter().map(|c| c.ty.as_str()).collect();
     let mut arms = String::new();
