@@ -8,7 +8,7 @@
 //! (`tests/snapshots/conformance__*.snap`): every remaining failure is
 //! listed there with its JSON path and the rule of the spec it breaks.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use codegen::conformance::{self, Job, Report, Workspace};
 use codegen::pipeline::{GENERATED_CRATES_TARGET_DIR, workspace_root};
@@ -23,10 +23,16 @@ fn check(spec: &Path, config: Option<&Path>) -> Report {
 /// (`target/conformance/<spec stem>`): files are only rewritten when they
 /// change, so a crate whose spec did not change is not rebuilt.
 fn workspace(spec: &Path) -> Workspace {
-    let root = workspace_root();
     let stem = spec.file_stem().unwrap().to_string_lossy().into_owned();
+    workspace_in(workspace_root().join("target/conformance").join(stem))
+}
+
+/// Work in `dir`, building in the shared target dir of generated crates
+/// with this workspace's `Cargo.lock`.
+fn workspace_in(dir: PathBuf) -> Workspace {
+    let root = workspace_root();
     Workspace {
-        dir: root.join("target/conformance").join(stem),
+        dir,
         target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
         lockfile: Some(root.join("Cargo.lock")),
     }
@@ -86,15 +92,21 @@ fn sample_examples_conform_and_a_contradiction_is_reported() {
 
 /// [`conformance::run_many`] (one workspace, one build, as the slow
 /// conformance runs use it) reports each spec as [`conformance::run`] does
-/// alone, in the order given, and a spec that cannot be generated is an
-/// error naming it while the others are still checked.
+/// alone, in the order given, even for two specs of one file name, and a
+/// spec that cannot be generated is an error naming it while the others
+/// are still checked.
 #[test]
 fn many_specs_in_one_build_report_as_each_alone() {
     let root = workspace_root();
+    let dir = tempfile::tempdir().unwrap();
+    // Another spec under the first one's file name.
+    let namesake = dir.path().join("same-name/conformance-sample.yaml");
+    std::fs::create_dir_all(namesake.parent().unwrap()).unwrap();
+    std::fs::copy(root.join("tests/specs/overlay-pets.yaml"), &namesake).unwrap();
     let specs = [
         root.join("tests/specs/conformance-sample.yaml"),
         root.join("tests/specs/no-such-spec.yaml"),
-        root.join("tests/specs/overlay-pets.yaml"),
+        namesake,
     ];
     let jobs: Vec<Job> = specs
         .iter()
@@ -104,12 +116,7 @@ fn many_specs_in_one_build_report_as_each_alone() {
             overlays: Vec::new(),
         })
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace {
-        dir: dir.path().to_owned(),
-        target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
-        lockfile: Some(root.join("Cargo.lock")),
-    };
+    let ws = workspace_in(dir.path().join("many"));
     let reports = conformance::run_many(&jobs, &ws);
     assert_eq!(reports.len(), 3);
     let missing = reports[1]
@@ -121,10 +128,7 @@ fn many_specs_in_one_build_report_as_each_alone() {
         let many = reports[i].as_ref().unwrap_or_else(|e| panic!("{e}"));
         // In a directory of its own: the test above checks the sample in
         // `workspace()`'s at the same time.
-        let alone_ws = Workspace {
-            dir: dir.path().join(format!("alone-{i}")),
-            ..ws.clone()
-        };
+        let alone_ws = workspace_in(dir.path().join(format!("alone-{i}")));
         let alone = conformance::run(&specs[i], None, &[], &alone_ws).unwrap();
         assert!(
             many.checked + many.instances_checked > 0,
@@ -224,12 +228,7 @@ fn openai_and_real_specs_examples_conform() {
             overlays: Vec::new(),
         });
     }
-    let root = workspace_root();
-    let ws = Workspace {
-        dir: root.join("target/conformance-all"),
-        target_dir: root.join(GENERATED_CRATES_TARGET_DIR),
-        lockfile: Some(root.join("Cargo.lock")),
-    };
+    let ws = workspace_in(workspace_root().join("target/conformance-all"));
     let mut reports: Vec<Option<Result<Report, codegen::Error>>> =
         conformance::run_many(&jobs, &ws)
             .into_iter()

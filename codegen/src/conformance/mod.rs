@@ -393,7 +393,7 @@ pub fn run(
         .arg("--")
         .arg(&prepared.cases_path)
         .output()
-        .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
+        .map_err(cannot_run_cargo)?;
     if !output.status.success() {
         return Err(build_error(&prepared.display, &output.stderr));
     }
@@ -412,44 +412,14 @@ pub struct Job {
 }
 
 /// [`run`] for many specs at once: each client and checking program is
-/// written under `ws.dir/<spec stem>/`, all of them are members of one
+/// written under `ws.dir/<index>-<spec stem>/`, all of them are members of one
 /// Cargo workspace at `ws.dir` built by one `cargo build`, so both cores
 /// work (rustc checks one large crate on one core) and the dependencies are
 /// resolved once. The reports come back in the order of `jobs`; a spec that
 /// does not generate or build is an `Err` naming it, and the others are
 /// still checked.
 pub fn run_many(jobs: &[Job], ws: &Workspace) -> Vec<Result<Report, Error>> {
-    // Generating a client and its cases is work of its own per spec: on
-    // every core, each thread taking the next job.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut done: Vec<(usize, Result<Prepared, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(jobs.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break out };
-                        let stem = job
-                            .spec
-                            .file_stem()
-                            .map(|s| s.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        let dir = ws.dir.join(&stem);
-                        let client = format!("{}-client", runner_name(&dir));
-                        out.push((i, prepare(job, &dir, &client, false)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    let prepared: Vec<Result<Prepared, Error>> = done.into_iter().map(|(_, p)| p).collect();
+    let prepared = prepare_all(jobs, ws);
     let members: Vec<String> = prepared
         .iter()
         .flatten()
@@ -480,7 +450,7 @@ pub fn run_many(jobs: &[Job], ws: &Workspace) -> Vec<Result<Report, Error>> {
     };
     let all_built = match build(&["--workspace", "--keep-going"]) {
         Ok(output) => output.status.success(),
-        Err(e) => return all_fail(Error::Build(format!("cannot run cargo: {e}"))),
+        Err(e) => return all_fail(cannot_run_cargo(e)),
     };
     prepared
         .into_iter()
@@ -489,8 +459,7 @@ pub fn run_many(jobs: &[Job], ws: &Workspace) -> Vec<Result<Report, Error>> {
             if !all_built {
                 // Which program failed: each one on its own (only taken
                 // when the whole build failed; the rest is already built).
-                let output = build(&["--package", &p.program])
-                    .map_err(|e| Error::Build(format!("cannot run cargo: {e}")))?;
+                let output = build(&["--package", &p.program]).map_err(cannot_run_cargo)?;
                 if !output.status.success() {
                     return Err(build_error(&p.display, &output.stderr));
                 }
@@ -514,6 +483,42 @@ pub fn run_many(jobs: &[Job], ws: &Workspace) -> Vec<Result<Report, Error>> {
             p.report(&String::from_utf8_lossy(&output.stdout))
         })
         .collect()
+}
+
+/// [`prepare`] for each of `jobs`, in their order: on every core, each
+/// thread taking the next job (generating a client and its cases is work
+/// of its own per spec). Job `i` is prepared in `ws.dir/<i>-<spec stem>`:
+/// the index makes the directory, and the program and client names made
+/// from it, unique even for two specs of one file name.
+fn prepare_all(jobs: &[Job], ws: &Workspace) -> Vec<Result<Prepared, Error>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break out };
+            let stem = job
+                .spec
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let dir = ws.dir.join(format!("{i:02}-{stem}"));
+            let client = format!("{}-client", runner_name(&dir));
+            out.push((i, prepare(job, &dir, &client, false)));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut done: Vec<(usize, Result<Prepared, Error>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(jobs.len()))
+            .map(|_| scope.spawn(work))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, p)| p).collect()
 }
 
 /// The manifest of [`run_many`]'s workspace (and its lockfile).
@@ -612,6 +617,11 @@ fn prepare(job: &Job, dir: &Path, client_crate: &str, standalone: bool) -> Resul
         cases_path,
         program,
     })
+}
+
+/// The error of a cargo that could not be started.
+fn cannot_run_cargo(e: std::io::Error) -> Error {
+    Error::Build(format!("cannot run cargo: {e}"))
 }
 
 /// The error of a client (or checking program) that does not build.

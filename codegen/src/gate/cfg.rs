@@ -97,7 +97,7 @@ fn gate_types(items: &mut [syn::Item], gated: &BTreeMap<String, BTreeSet<String>
             }
             continue;
         }
-        let cfg = match reach::node_of(item) {
+        let cfg = match crate::items::item_name(item) {
             Some(node) if gated.contains_key(&node) => gated.get(&node).map(any_of),
             // A type, helper or builder every tag needs.
             Some(_) if !matches!(item, syn::Item::Impl(_)) => None,
@@ -138,7 +138,7 @@ pub fn apply(
                         }
                         continue;
                     }
-                    let cfg = match reach::node_of(it).and_then(|n| builders.get(&n)) {
+                    let cfg = match crate::items::item_name(it).and_then(|n| builders.get(&n)) {
                         Some(features) => Some(any_of(features)),
                         None => by_names(&Names::of_item(it, true), gated),
                     };

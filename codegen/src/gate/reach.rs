@@ -14,9 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use syn::visit::Visit;
 
-/// The node an item of `mod types` (or of a module inside it) belongs to:
-/// its own name, or for an impl the name of its self type.
-pub use crate::items::item_name as node_of;
+use crate::items::item_name;
 
 /// The items of `mod types` with their nodes, nested modules included
 /// (`builder`, helpers) but not `error`, which everything uses.
@@ -37,7 +35,7 @@ fn collect<'a>(m: &'a syn::ItemMod, out: &mut Vec<(&'a syn::Item, Option<String>
         match item {
             syn::Item::Mod(inner) if inner.ident == "error" => {}
             syn::Item::Mod(inner) => collect(inner, out),
-            _ => out.push((item, node_of(item))),
+            _ => out.push((item, item_name(item))),
         }
     }
 }
@@ -236,7 +234,7 @@ fn roots(
             }
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for it in m.content.iter().flat_map(|(_, items)| items) {
-                    if let Some(features) = node_of(it).and_then(|n| builders.get(&n)) {
+                    if let Some(features) = item_name(it).and_then(|n| builders.get(&n)) {
                         out.push((Names::of_item(it, true), features.clone()));
                     }
                 }
