@@ -456,7 +456,7 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
                     };
                     let payload = match &v.fields {
                         syn::Fields::Unit => None,
-                        fields => Some(type_string_of_tokens(fields.to_token_stream())),
+                        fields => Some(fields_string(fields)),
                     };
                     (name, Variant { wire, payload })
                 })
@@ -577,6 +577,24 @@ fn type_name(ty: &syn::Type) -> String {
 
 /// A type as a reviewer would write it: `Option<String>`, not
 /// `::std::option::Option<::std::string::String>`.
+/// A variant's payload, `(A, B)` or `{a: A, b: B}`, written field by field:
+/// the punctuation prettyplease adds when it wraps a long variant (a trailing
+/// comma) is layout, not API, so a file read back from disk gives the same
+/// payload as the tree it was printed from.
+fn fields_string(fields: &syn::Fields) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|f| match &f.ident {
+            Some(ident) => format!("{ident}:{}", type_string(&f.ty)),
+            None => type_string(&f.ty),
+        })
+        .collect();
+    match fields {
+        syn::Fields::Named(_) => format!("{{{}}}", parts.join(", ")),
+        _ => format!("({})", parts.join(", ")),
+    }
+}
+
 pub fn type_string(ty: &syn::Type) -> String {
     type_string_of_tokens(ty.to_token_stream())
 }
@@ -732,4 +750,25 @@ pub fn render(surface: &Surface, crate_name: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payload of a variant the formatter wrapped (and gave a trailing
+    /// comma) is the payload of the same variant on one line.
+    #[test]
+    fn variant_payload_ignores_layout() {
+        let one_line = "pub mod types { pub enum E { A(X), B { x: Y, z: Vec<Z> } } }";
+        let wrapped = "pub mod types { pub enum E { A(X,), B { x: Y, z: Vec<Z,>, } } }";
+        let a = extract(one_line).unwrap();
+        let b = extract(wrapped).unwrap();
+        assert_eq!(a.types, b.types);
+        let TypeKind::Enum(variants) = &a.types["E"].kind else {
+            panic!("E is an enum");
+        };
+        assert_eq!(variants["A"].payload.as_deref(), Some("(X)"));
+        assert_eq!(variants["B"].payload.as_deref(), Some("{x:Y, z:Vec<Z>}"));
+    }
 }
