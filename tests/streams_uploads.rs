@@ -522,3 +522,21 @@ async fn any_media_type_and_method_is_sent_as_the_spec_says() {
     assert_eq!(requests[1].body, [0x81u8, 0xa1, b'a', 0x01]);
     assert_eq!(requests[2].method.as_str(), "OPTIONS");
 }
+
+/// An open string enum reads a listed value as its variant and any other
+/// string as `Other`, written back as sent; a value that is not a string is
+/// an error that says a string was expected.
+#[test]
+fn open_enums_read_listed_and_unlisted_strings() {
+    use types::ChatChunkChoicesItemFinishReason as Reason;
+    let stop: Reason = serde_json::from_str(r#""stop""#).unwrap();
+    assert_eq!(stop, Reason::Stop);
+    let other: Reason = serde_json::from_str(r#""content_filter""#).unwrap();
+    assert_eq!(other, Reason::Other("content_filter".to_owned()));
+    assert_eq!(
+        serde_json::to_string(&other).unwrap(),
+        r#""content_filter""#
+    );
+    let error = serde_json::from_str::<Reason>("3").unwrap_err().to_string();
+    assert!(error.contains("expected a string"), "{error}");
+}

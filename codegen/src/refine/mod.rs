@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `field-names` | [`field_names`] | struct fields of one Rust name (`_id` and `id`) are told apart (`id_2`), keeping their JSON names; builders and conversions follow |
 //! | `enum-values` | [`enum_values`] | the enums whose values typify cannot name (given placeholders by `normalize`'s `typify-limits`) get the spec's values back, with names made for them |
-//! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added |
+//! | `open-enums` | [`open_enums`] | every string enum gets a last variant `Other(String)` (`#[serde(untagged)]`) that takes and writes back any value the spec does not list; `Copy` is dropped, `Display`/`FromStr` cover it, `as_str()` is added; `Deserialize` reads a `String` and parses it (no untagged buffering) |
 //! | `tagged-unions` | [`tagged_unions`] | an untagged union of structs that one constant property tells apart (`type: message`) is read by that property: no member shadows another, errors name the member |
 //! | `union-order` | [`union_order`] | the variants of an untagged union are tried from specific to general (objects with more required properties, .., strings, free-form values last), so none shadows another |
 //! | `complete-unions` | [`complete_unions`] | an untagged union of newtypes takes the first member that deserializes **and** serializes back to the input, so none drops what a later one declares (then the first that deserializes) |

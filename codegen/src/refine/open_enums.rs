@@ -13,11 +13,23 @@
 //! Other(String),
 //! ```
 //!
-//! serde tries the known values first and falls back to `Other`, which
-//! serializes as the bare string, so an unknown value survives a round trip.
-//! A caller can also send a value the spec does not list yet. The enum stops
-//! being `Copy`; its `Display` and `FromStr` cover `Other` (parsing never
-//! fails), and `as_str()` gives the wire value of any variant.
+//! `Other` serializes as the bare string, so an unknown value survives a
+//! round trip. A caller can also send a value the spec does not list yet.
+//! The enum stops being `Copy`; its `Display` and `FromStr` cover `Other`
+//! (parsing never fails), and `as_str()` gives the wire value of any variant.
+//!
+//! **Read as a string, then matched** (rule: an open string enum's
+//! `Deserialize` is its `FromStr`). serde's derive cannot express "any
+//! other string" except through an untagged variant, and an enum with one
+//! untagged variant is read by buffering the input into serde's `Content`
+//! and trying the tagged variants, then the untagged one: a visitor per
+//! enum, a field enum per enum and the buffering, about ten times the code
+//! of reading a `String` and matching it. A spec has a thousand or more of
+//! these enums (OpenAI: 1,864), so the derive was a large share of every
+//! user's compile time. The derive of `Deserialize` is replaced by an impl
+//! that reads a `String` and parses it; a non-string is an error that says a
+//! string was expected. `Serialize` stays derived (one `match`; it also keeps
+//! each variant's `#[serde(rename)]`, which the surface reads).
 
 use quote::format_ident;
 
@@ -51,6 +63,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
             };
             let other = format_ident!("{other}");
             super::remove_derive(&mut e.attrs, "Copy");
+            super::remove_derive(&mut e.attrs, "Deserialize");
             e.variants.push(syn::parse_quote! {
                 /// A value the spec does not list, kept as sent.
                 #[serde(untagged)]
@@ -78,7 +91,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
         let block = rewrite_impls(items, own, &name, &values, &other);
         added.insert(name, block);
     }
-    // Each enum's `as_str` impl right after the enum.
+    // Each enum's `as_str` and `Deserialize` impls right after the enum.
     let old = std::mem::take(items);
     for item in old {
         let block = match &item {
@@ -86,7 +99,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
             _ => None,
         };
         items.push(item);
-        items.extend(block);
+        items.extend(block.into_iter().flatten());
     }
     count
 }
@@ -130,16 +143,18 @@ fn string_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
 /// Replace typify's `Display` and `FromStr` of `name` (among the items at
 /// `own`, the trait impls of `name`) with ones that cover the `other`
 /// variant, and add `as_str`.
-/// Returns the new inherent impl with `as_str`, to place after the enum.
+/// Returns the new impls to place after the enum: `as_str`, and
+/// `Deserialize` through `FromStr`.
 fn rewrite_impls(
     items: &mut [syn::Item],
     own: &[usize],
     name: &syn::Ident,
     values: &[(syn::Ident, String)],
     other: &syn::Ident,
-) -> syn::Item {
+) -> [syn::Item; 2] {
     let variants: Vec<&syn::Ident> = values.iter().map(|(v, _)| v).collect();
     let wires: Vec<&String> = values.iter().map(|(_, w)| w).collect();
+    let mut from_str = false;
     for &i in own {
         let item = &mut items[i];
         let syn::Item::Impl(imp) = item else { continue };
@@ -164,6 +179,7 @@ fn rewrite_impls(
                 }
             };
         } else if last.ident == "FromStr" {
+            from_str = true;
             let err = imp.items.iter().find_map(|i| match i {
                 syn::ImplItem::Type(t) if t.ident == "Err" => Some(t.ty.clone()),
                 _ => None,
@@ -182,6 +198,17 @@ fn rewrite_impls(
             };
         }
     }
+    // `Deserialize` parses; an enum typify gave no `FromStr` gets one.
+    let parse: Option<syn::ImplItem> = (!from_str).then(|| {
+        syn::parse_quote! {
+            fn parse(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::#other(other.to_owned()),
+                })
+            }
+        }
+    });
     let as_str: syn::Item = syn::parse_quote! {
         impl #name {
             /// The value as it goes over the wire.
@@ -191,9 +218,26 @@ fn rewrite_impls(
                     Self::#other(value) => value.as_str(),
                 }
             }
+            #parse
         }
     };
-    as_str
+    let parse: syn::Expr = if from_str {
+        syn::parse_quote!(value.parse())
+    } else {
+        syn::parse_quote!(Self::parse(&value))
+    };
+    let deserialize: syn::Item = syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                #parse.map_err(::serde::de::Error::custom)
+            }
+        }
+    };
+    [as_str, deserialize]
 }
 
 #[cfg(test)]
@@ -229,10 +273,13 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains(
-                "derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)"
-            ),
-            "{code}"
+            code.contains("derive (:: serde :: Serialize , Clone , Debug)"),
+            "Copy and the derived Deserialize are gone: {code}"
+        );
+        assert!(
+            code.contains("impl < 'de > :: serde :: Deserialize < 'de > for Status")
+                && code.contains("value . parse () . map_err"),
+            "Status is read through its FromStr: {code}"
         );
         assert!(
             code.contains("other => Self :: Other (other . to_owned ())"),
@@ -265,6 +312,11 @@ mod tests {
             code.contains("pub enum Currency { # [serde (rename = \"USD\")] Usd ,")
                 && code.contains("# [serde (untagged)] Other (:: std :: string :: String) }"),
             "{code}"
+        );
+        assert!(
+            code.contains("fn parse (value : & str)")
+                && code.contains("Self :: parse (& value) . map_err"),
+            "an enum without FromStr is read through a parse of its own: {code}"
         );
     }
 }
