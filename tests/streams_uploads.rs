@@ -540,3 +540,37 @@ fn open_enums_read_listed_and_unlisted_strings() {
     let error = serde_json::from_str::<Reason>("3").unwrap_err().to_string();
     assert!(error.contains("expected a string"), "{error}");
 }
+
+/// A struct reads its fields in any order and skips unknown ones; a
+/// tri-state field keeps absent, `null` and a value apart; a missing or
+/// doubled field is an error that names it.
+#[test]
+fn structs_read_their_fields_as_the_spec_says() {
+    use types::ChatChunkChoicesItem as Choice;
+    let choice: Choice = serde_json::from_str(
+        r#"{"index":0,"extra":[1],"finish_reason":null,"delta":{"content":"hi"}}"#,
+    )
+    .unwrap();
+    assert_eq!(choice.index, 0);
+    assert_eq!(choice.finish_reason, Some(None));
+    assert_eq!(choice.delta.content, Some(Some("hi".to_owned())));
+    assert!(choice.delta.role.is_none());
+    let absent: Choice = serde_json::from_str(r#"{"delta":{},"index":1}"#).unwrap();
+    assert_eq!(absent.finish_reason, None);
+    assert_eq!(
+        serde_json::to_value(&absent).unwrap(),
+        serde_json::json!({"delta": {}, "index": 1})
+    );
+    let missing = serde_json::from_str::<Choice>(r#"{"delta":{}}"#).unwrap_err();
+    assert!(
+        missing.to_string().starts_with("missing field `index`"),
+        "{missing}"
+    );
+    let twice = serde_json::from_str::<Choice>(r#"{"index":1,"index":2,"delta":{}}"#).unwrap_err();
+    assert!(
+        twice.to_string().starts_with("duplicate field `index`"),
+        "{twice}"
+    );
+    let wrong = serde_json::from_str::<Choice>(r#"{"index":"1","delta":{}}"#).unwrap_err();
+    assert!(wrong.to_string().contains("expected i64"), "{wrong}");
+}

@@ -14,7 +14,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`Error`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Error {
         #[serde(default)]
@@ -25,19 +25,221 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    impl<'de> ::serde::Deserialize<'de> for Error {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            const __FIELDS: &[&str] = &["code", "message", "param", "type"];
+            struct __Reader;
+            impl<'de> ::serde::de::Visitor<'de> for __Reader {
+                type Value = Error;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("struct Error")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Error, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut f0: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::option::Option<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let fields = crate::runtime::de::Fields {
+                        names: __FIELDS,
+                        deny_unknown: false,
+                    };
+                    while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
+                        &mut map,
+                        fields,
+                    )? {
+                        match index {
+                            ::std::option::Option::Some(0usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f0,
+                                    __FIELDS[0usize],
+                                )?
+                            }
+                            ::std::option::Option::Some(1usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f1,
+                                    __FIELDS[1usize],
+                                )?
+                            }
+                            ::std::option::Option::Some(2usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f2,
+                                    __FIELDS[2usize],
+                                )?
+                            }
+                            ::std::option::Option::Some(3usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f3,
+                                    __FIELDS[3usize],
+                                )?
+                            }
+                            _ => {}
+                        }
+                    }
+                    ::std::result::Result::Ok(Error {
+                        code: f0.unwrap_or_default(),
+                        message: crate::runtime::de::required(f1, __FIELDS[1usize])?,
+                        param: f2.unwrap_or_default(),
+                        type_: crate::runtime::de::required(f3, __FIELDS[3usize])?,
+                    })
+                }
+            }
+            deserializer.deserialize_struct("Error", __FIELDS, __Reader)
+        }
+    }
     ///`ErrorResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: Error,
     }
+    impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            const __FIELDS: &[&str] = &["error"];
+            struct __Reader;
+            impl<'de> ::serde::de::Visitor<'de> for __Reader {
+                type Value = ErrorResponse;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("struct ErrorResponse")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ErrorResponse, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut f0: ::std::option::Option<Error> = ::std::option::Option::None;
+                    let fields = crate::runtime::de::Fields {
+                        names: __FIELDS,
+                        deny_unknown: false,
+                    };
+                    while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
+                        &mut map,
+                        fields,
+                    )? {
+                        match index {
+                            ::std::option::Option::Some(0usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f0,
+                                    __FIELDS[0usize],
+                                )?
+                            }
+                            _ => {}
+                        }
+                    }
+                    ::std::result::Result::Ok(ErrorResponse {
+                        error: crate::runtime::de::required(f0, __FIELDS[0usize])?,
+                    })
+                }
+            }
+            deserializer.deserialize_struct("ErrorResponse", __FIELDS, __Reader)
+        }
+    }
     ///`ProjectApiKeyDeleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ProjectApiKeyDeleteResponse {
         pub deleted: bool,
         pub id: ::std::string::String,
         pub object: ProjectApiKeyDeleteResponseObject,
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectApiKeyDeleteResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            const __FIELDS: &[&str] = &["deleted", "id", "object"];
+            struct __Reader;
+            impl<'de> ::serde::de::Visitor<'de> for __Reader {
+                type Value = ProjectApiKeyDeleteResponse;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("struct ProjectApiKeyDeleteResponse")
+                }
+                fn visit_map<A>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ProjectApiKeyDeleteResponse, A::Error>
+                where
+                    A: ::serde::de::MapAccess<'de>,
+                {
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ProjectApiKeyDeleteResponseObject,
+                    > = ::std::option::Option::None;
+                    let fields = crate::runtime::de::Fields {
+                        names: __FIELDS,
+                        deny_unknown: false,
+                    };
+                    while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
+                        &mut map,
+                        fields,
+                    )? {
+                        match index {
+                            ::std::option::Option::Some(0usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f0,
+                                    __FIELDS[0usize],
+                                )?
+                            }
+                            ::std::option::Option::Some(1usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f1,
+                                    __FIELDS[1usize],
+                                )?
+                            }
+                            ::std::option::Option::Some(2usize) => {
+                                crate::runtime::de::value(
+                                    &mut map,
+                                    &mut f2,
+                                    __FIELDS[2usize],
+                                )?
+                            }
+                            _ => {}
+                        }
+                    }
+                    ::std::result::Result::Ok(ProjectApiKeyDeleteResponse {
+                        deleted: crate::runtime::de::required(f0, __FIELDS[0usize])?,
+                        id: crate::runtime::de::required(f1, __FIELDS[1usize])?,
+                        object: crate::runtime::de::required(f2, __FIELDS[2usize])?,
+                    })
+                }
+            }
+            deserializer
+                .deserialize_struct("ProjectApiKeyDeleteResponse", __FIELDS, __Reader)
+        }
     }
     ///`ProjectApiKeyDeleteResponseObject`
     #[derive(

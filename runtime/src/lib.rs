@@ -15,7 +15,9 @@
 //! - [`multipart`]: `multipart/form-data` bodies with files;
 //! - [`params`]: parameter styles progenitor cannot encode;
 //! - [`webhooks`]: Standard Webhooks signatures, for the generated
-//!   `webhooks` module.
+//!   `webhooks` module;
+//! - `de`: what every generated struct's `Deserialize` calls (not for
+//!   callers).
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -26,6 +28,8 @@
 
 pub mod auth;
 pub mod client;
+#[doc(hidden)]
+pub mod de;
 pub mod error;
 pub mod hooks;
 pub mod multipart;

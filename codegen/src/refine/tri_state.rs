@@ -37,7 +37,7 @@ use crate::generate::type_builders::Rewrite;
 use crate::normalize::tri_state_marks::MARK;
 
 /// The deserializer of tri-state fields.
-const PRESENT_OR_NULL: &str = "present_or_null";
+pub(crate) const PRESENT_OR_NULL: &str = "present_or_null";
 
 /// `number-form`'s writer of an `Option<f64>` field.
 const OPTIONAL_NUMBER: &str = "optional_number_as_written";

@@ -5,6 +5,7 @@
 //! | step | rule | file |
 //! |---|---|---|
 //! | `received-only-builders` | a type builder exists so a caller can construct a value to send; types only ever received (success and error bodies, events, webhook payloads) get none | [`builders`] |
+//! | `map-readers` | a struct is read from a JSON object, which reaches only `visit_map`: serde's derive (a sequence visitor, a field-name enum with its own impl, a wrapper per `deserialize_with` field) is replaced by one map visitor calling `crate::runtime::de`, with the derive's behaviour | [`readers`] |
 //!
 //! Runs after `connect` (it reads the surface: which types a caller sends)
 //! and before `format`. The type builders are formatted on the second core
@@ -16,6 +17,7 @@ use crate::refine::Refinement;
 use crate::surface::Surface;
 
 pub mod builders;
+pub mod readers;
 
 /// Run every step on `file` (the code with `types::builder` possibly left
 /// empty), pushing the rewrite each step makes of the type builders onto
@@ -29,6 +31,12 @@ pub fn trim(
     if let Some(what) = builders::received_only(file, surface, rewrites) {
         notes.push(Refinement {
             step: "received-only-builders",
+            what,
+        });
+    }
+    if let Some(what) = readers::map_readers(file) {
+        notes.push(Refinement {
+            step: "map-readers",
             what,
         });
     }

@@ -1,0 +1,246 @@
+//! Reading a JSON object into a generated struct, shared by every struct.
+//!
+//! The generator writes each struct's `Deserialize` as one map visitor
+//! (codegen's `trim` stage, step `map-readers`): a `match` on the field's
+//! index, calling the functions here. What serde's derive writes once per
+//! struct (an enum of its field names with its own `Deserialize` and
+//! visitor, a sequence visitor, a wrapper type per `deserialize_with`
+//! field) is written once here instead, so a spec with thousands of structs
+//! costs the compiler one copy of it, not thousands.
+//!
+//! The behaviour is serde's for the attributes the generator uses: a field
+//! named twice is an error (`duplicate field`), a missing field is `None` for
+//! an `Option` and an error (`missing field`) otherwise, an unknown field is
+//! skipped (or an error under `deny_unknown_fields`). Not part of the API a
+//! caller uses.
+
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+/// A struct's field names, read as keys: a key yields its field's index,
+/// an unknown key `None` (or, when `deny_unknown` is set, the error serde
+/// gives: `unknown field`, with the expected names).
+#[derive(Clone, Copy)]
+pub struct Fields {
+    /// The JSON names, in field order.
+    pub names: &'static [&'static str],
+    /// Whether an unknown key is an error (`#[serde(deny_unknown_fields)]`).
+    pub deny_unknown: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fields {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        match self.names.iter().position(|name| *name == key) {
+            Some(index) => Ok(Some(index)),
+            None if self.deny_unknown => Err(E::unknown_field(key, self.names)),
+            None => Ok(None),
+        }
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) if self.deny_unknown => Err(E::invalid_value(de::Unexpected::Bytes(key), &self)),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// The next key of `map`: `Some(Some(index))` for a field, `Some(None)` for
+/// an unknown one (its value skipped here), `None` at the end of the object.
+/// Loop `while let Some(index) = next_key(..)?`.
+pub fn next_key<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: Fields,
+) -> Result<Option<Option<usize>>, A::Error> {
+    let key = map.next_key_seed(fields)?;
+    if let Some(None) = key {
+        map.next_value::<de::IgnoredAny>()?;
+    }
+    Ok(key)
+}
+
+/// Read the value of field `name` into `slot`; a second value for it is
+/// the error serde gives (`duplicate field`).
+///
+/// A tri-state field (`Option<Option<T>>`) is its own slot: the value read
+/// is the inner `Option<T>` (so `null` is `Some(None)`), and absent stays
+/// `None`.
+pub fn value<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    unset(slot, name)?;
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Read a field whose `null` means its default (an optional array or map
+/// a server sends as `null`).
+pub fn null_as_default<'de, A: MapAccess<'de>, T: de::Deserialize<'de> + Default>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    unset(slot, name)?;
+    *slot = Some(map.next_value::<Option<T>>()?.unwrap_or_default());
+    Ok(())
+}
+
+/// A field read a second time is the error serde gives (`duplicate field`).
+fn unset<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
+    match slot {
+        Some(_) => Err(E::duplicate_field(name)),
+        None => Ok(()),
+    }
+}
+
+/// The value of a field with no default: read, or, when absent, what serde
+/// makes of a missing field: `None` for an `Option`, otherwise the error
+/// `missing field`.
+pub fn required<'de, T: de::Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name, PhantomData)),
+    }
+}
+
+/// A deserializer for an absent field: an `Option` reads it as `None`,
+/// anything else fails with `missing field`.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A struct read the way the generator writes it: one required field,
+    /// one optional, one tri-state, one read `null` as default.
+    #[derive(Debug, PartialEq)]
+    struct Pet {
+        name: String,
+        tag: Option<String>,
+        owner: Option<Option<String>>,
+        toys: Vec<String>,
+    }
+
+    const NAMES: &[&str] = &["name", "tag", "owner", "toys"];
+
+    fn read(json: &str, deny_unknown: bool) -> Result<Pet, serde_json::Error> {
+        struct V(bool);
+        impl<'de> Visitor<'de> for V {
+            type Value = Pet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Pet")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pet, A::Error> {
+                let (mut name, mut tag, mut owner, mut toys) = (None, None, None, None);
+                let fields = Fields {
+                    names: NAMES,
+                    deny_unknown: self.0,
+                };
+                while let Some(index) = next_key(&mut map, fields)? {
+                    match index {
+                        Some(0) => value(&mut map, &mut name, NAMES[0])?,
+                        Some(1) => value(&mut map, &mut tag, NAMES[1])?,
+                        Some(2) => value(&mut map, &mut owner, NAMES[2])?,
+                        Some(3) => null_as_default(&mut map, &mut toys, NAMES[3])?,
+                        _ => {}
+                    }
+                }
+                Ok(Pet {
+                    name: required(name, NAMES[0])?,
+                    tag: required(tag, NAMES[1])?,
+                    owner,
+                    toys: toys.unwrap_or_default(),
+                })
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(json);
+        de.deserialize_struct("Pet", NAMES, V(deny_unknown))
+    }
+
+    #[test]
+    fn fields_are_read_by_name_in_any_order() {
+        let pet = read(
+            r#"{"toys":["ball"],"extra":{"a":[1]},"name":"Rex","owner":null}"#,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            pet,
+            Pet {
+                name: "Rex".into(),
+                tag: None,
+                owner: Some(None),
+                toys: vec!["ball".into()],
+            }
+        );
+        let pet = read(
+            r#"{"name":"Rex","owner":"Ann","toys":null,"tag":"t"}"#,
+            false,
+        )
+        .unwrap();
+        assert_eq!(pet.owner, Some(Some("Ann".into())));
+        assert_eq!(pet.tag.as_deref(), Some("t"));
+        assert!(pet.toys.is_empty());
+        assert_eq!(read(r#"{"name":"Rex"}"#, false).unwrap().owner, None);
+    }
+
+    #[test]
+    fn errors_are_serdes() {
+        let missing = read(r#"{"tag":"t"}"#, false).unwrap_err().to_string();
+        assert!(missing.starts_with("missing field `name`"), "{missing}");
+        let twice = read(r#"{"name":"a","name":"b"}"#, false)
+            .unwrap_err()
+            .to_string();
+        assert!(twice.starts_with("duplicate field `name`"), "{twice}");
+        let unknown = read(r#"{"name":"a","extra":1}"#, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.starts_with("unknown field `extra`, expected one of"),
+            "{unknown}"
+        );
+        let wrong = read(r#"{"name":3}"#, false).unwrap_err().to_string();
+        assert!(wrong.contains("expected a string"), "{wrong}");
+        let array = read(r#"["Rex"]"#, false).unwrap_err().to_string();
+        assert!(array.contains("expected struct Pet"), "{array}");
+    }
+}
