@@ -574,3 +574,23 @@ fn structs_read_their_fields_as_the_spec_says() {
     let wrong = serde_json::from_str::<Choice>(r#"{"index":"1","delta":{}}"#).unwrap_err();
     assert!(wrong.to_string().contains("expected i64"), "{wrong}");
 }
+
+/// A one-value enum (a constant: `object: chat.completion.chunk`) reads its
+/// string, writes it back, and names what it expected when sent another.
+#[test]
+fn constants_read_their_one_string() {
+    use types::ChatChunkObject as Object;
+    let object: Object = serde_json::from_str(r#""chat.completion.chunk""#).unwrap();
+    assert_eq!(object, Object::ChatCompletionChunk);
+    assert_eq!(
+        serde_json::to_string(&object).unwrap(),
+        r#""chat.completion.chunk""#
+    );
+    let other = serde_json::from_str::<Object>(r#""chat.completion""#).unwrap_err();
+    assert!(
+        other
+            .to_string()
+            .starts_with("unknown variant `chat.completion`, expected `chat.completion.chunk`"),
+        "{other}"
+    );
+}

@@ -243,7 +243,6 @@ pub mod types {
     }
     ///`ProjectApiKeyDeleteResponseObject`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -258,6 +257,19 @@ pub mod types {
     pub enum ProjectApiKeyDeleteResponseObject {
         #[serde(rename = "organization.project.api_key.deleted")]
         OrganizationProjectApiKeyDeleted,
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProjectApiKeyDeleteResponseObject {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            match crate::runtime::de::variant(
+                deserializer,
+                &["organization.project.api_key.deleted"],
+            )? {
+                _ => ::std::result::Result::Ok(Self::OrganizationProjectApiKeyDeleted),
+            }
+        }
     }
     impl ::std::fmt::Display for ProjectApiKeyDeleteResponseObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -111,6 +111,34 @@ fn unset<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E>
     }
 }
 
+/// The index of the variant a string names, of an enum whose variants are
+/// these strings (`names`); another string is the error serde gives
+/// (`unknown variant`, with the expected ones), a value that is not a
+/// string an error that says a string was expected.
+pub fn variant<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    deserializer.deserialize_str(Variants(names))
+}
+
+struct Variants(&'static [&'static str]);
+
+impl<'de> Visitor<'de> for Variants {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a string, one of {:?}", self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|name| *name == value)
+            .ok_or_else(|| E::unknown_variant(value, self.0))
+    }
+}
+
 /// The value of a field with no default: read, or, when absent, what serde
 /// makes of a missing field: `None` for an `Option`, otherwise the error
 /// `missing field`.
@@ -242,5 +270,22 @@ mod tests {
         assert!(wrong.contains("expected a string"), "{wrong}");
         let array = read(r#"["Rex"]"#, false).unwrap_err().to_string();
         assert!(array.contains("expected struct Pet"), "{array}");
+    }
+
+    #[test]
+    fn variants_are_read_from_their_strings() {
+        const NAMES: &[&str] = &["a", "b"];
+        let read = |json: &str| variant(&mut serde_json::Deserializer::from_str(json), NAMES);
+        assert_eq!(read(r#""b""#).unwrap(), 1);
+        let unknown = read(r#""c""#).unwrap_err().to_string();
+        assert!(
+            unknown.starts_with("unknown variant `c`, expected `a` or `b`"),
+            "{unknown}"
+        );
+        let number = read("3").unwrap_err().to_string();
+        assert!(
+            number.contains(r#"expected a string, one of ["a", "b"]"#),
+            "{number}"
+        );
     }
 }

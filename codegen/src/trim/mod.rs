@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | `received-only-builders` | a type builder exists so a caller can construct a value to send; types only ever received (success and error bodies, events, webhook payloads) get none | [`builders`] |
 //! | `map-readers` | a struct is read from a JSON object, which reaches only `visit_map`: serde's derive (a sequence visitor, a field-name enum with its own impl, a wrapper per `deserialize_with` field) is replaced by one map visitor calling `crate::runtime::de`, with the derive's behaviour | [`readers`] |
+//! | `string-readers` | an enum of unit variants, each naming a JSON string (OpenAI: the one-value constants that tell union members apart), is read from a string: serde's derive (a variant-name enum with its own impl, an enum visitor) is replaced by a `match` on `crate::runtime::de::variant` | [`strings`] |
 //!
 //! Runs after `connect` (it reads the surface: which types a caller sends)
 //! and before `format`. The type builders are formatted on the second core
@@ -18,6 +19,7 @@ use crate::surface::Surface;
 
 pub mod builders;
 pub mod readers;
+pub mod strings;
 
 /// Run every step on `file` (the code with `types::builder` possibly left
 /// empty), pushing the rewrite each step makes of the type builders onto
@@ -37,6 +39,12 @@ pub fn trim(
     if let Some(what) = readers::map_readers(file) {
         notes.push(Refinement {
             step: "map-readers",
+            what,
+        });
+    }
+    if let Some(what) = strings::string_readers(file) {
+        notes.push(Refinement {
+            step: "string-readers",
             what,
         });
     }
