@@ -5,8 +5,11 @@
 //! feature names it, or names an item that names it, through any path in
 //! the code: fields, variants, impls, `#[serde(with = "..")]` helpers,
 //! macro arguments. Names are over-approximated (any path segment that is
-//! an item's name counts), which can only keep an item compiled, never
-//! leave a needed one out. An item no operation and no webhook reaches (a
+//! an item's name counts, except in an absolute path, `::std::..` or
+//! `crate::runtime::..`, which names an item only after `types`), which can
+//! only keep an item compiled, never leave a needed one out. An impl for a
+//! type `mod types` does not define (`impl From<Pet> for HashMap<..>`) is
+//! gated by the types it names. An item no operation and no webhook reaches (a
 //! component schema nothing uses) belongs to the feature `other-types`,
 //! and so does all it names.
 
@@ -25,6 +28,21 @@ pub fn types_items(file: &syn::File) -> Vec<(&syn::Item, Option<String>)> {
             && m.ident == "types"
         {
             collect(m, &mut out);
+        }
+    }
+    // An impl for a type `mod types` does not define (`impl From<Pet> for
+    // HashMap<..>`) is no node of its own: it compiles with the types it
+    // names (`cfg::gate_types` gates it by them), not with whatever names
+    // the foreign type.
+    let defined: BTreeSet<String> = out
+        .iter()
+        .filter(|(item, _)| !matches!(item, syn::Item::Impl(_)))
+        .filter_map(|(_, name)| name.clone())
+        .collect();
+    for (item, name) in &mut out {
+        if matches!(item, syn::Item::Impl(_)) && name.as_ref().is_some_and(|n| !defined.contains(n))
+        {
+            *name = None;
         }
     }
     out
@@ -91,7 +109,11 @@ impl Names {
     }
 
     fn segments(&mut self, segments: &[&str]) {
-        if self.after_types {
+        // An absolute path (`::std::..`, `crate::runtime::de::value`) names
+        // an item of `mod types` only through its `types` segment: the
+        // runtime's and std's names are not the generated helpers' names.
+        let absolute = matches!(segments.first(), Some(&"" | &"crate"));
+        if self.after_types || absolute {
             if let Some(i) = segments.iter().position(|s| *s == "types") {
                 let mut rest = &segments[i + 1..];
                 if rest.first() == Some(&"builder") {
@@ -114,7 +136,11 @@ impl Names {
 
 impl<'ast> Visit<'ast> for Names {
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let root = path.leading_colon.map(|_| String::new());
+        let segments: Vec<String> = root
+            .into_iter()
+            .chain(path.segments.iter().map(|s| s.ident.to_string()))
+            .collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         self.segments(&segments);
         syn::visit::visit_path(self, path);
@@ -302,5 +328,43 @@ pub fn operation_impl<'a>(
             builders.get(&p.path.segments[1].ident.to_string())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Relative paths and `#[serde]` strings name the generated helpers and
+    /// types; an absolute path names them only through `types`.
+    #[test]
+    fn absolute_paths_name_only_what_follows_types() {
+        let item: syn::Item = syn::parse_quote! {
+            fn read(x: ::std::option::Option<Pet>) {
+                #[serde(deserialize_with = "present_or_null")]
+                let _ = crate::runtime::de::null_as_default(super::defaults::legs, crate::types::Owner);
+            }
+        };
+        let names = Names::of_item(&item, false);
+        for name in ["Pet", "present_or_null", "defaults", "legs", "Owner"] {
+            assert!(names.contains(name), "{name}: {names:?}");
+        }
+        for name in ["null_as_default", "runtime", "std", "Option"] {
+            assert!(!names.contains(name), "{name}: {names:?}");
+        }
+    }
+
+    /// An impl for a foreign type is no node: it is gated by what it names.
+    #[test]
+    fn impls_for_foreign_types_are_no_nodes() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Pet;
+                impl From<Pet> for ::std::collections::HashMap<String, String> {}
+                impl From<String> for Pet {}
+            }
+        };
+        let names: Vec<Option<String>> = types_items(&file).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, [Some("Pet".into()), None, Some("Pet".into())]);
     }
 }

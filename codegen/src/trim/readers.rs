@@ -19,10 +19,10 @@
 //! `deny_unknown_fields`, and each field's are among `rename`, `default`
 //! (with or without a path), the serializing ones, and the readers the
 //! `refine` stage writes (`present_or_null`, `null_as_default`, both with
-//! `default`). `Serialize` stays derived, with every attribute, and the
-//! attributes stay where the surface reads them (wire names, required
-//! fields). The readers' helper functions are removed once nothing names
-//! them.
+//! `default`). `Serialize` stays derived, with its attributes, and the
+//! attributes the surface reads (wire names, `default`) stay; a rewritten
+//! field loses its `deserialize_with`, and the readers' helper functions are
+//! removed once nothing names them.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -58,6 +58,9 @@ pub fn map_readers(file: &mut syn::File) -> Option<String> {
         let reader = match &mut item {
             syn::Item::Struct(s) => reader(s).inspect(|_| {
                 remove_derive(&mut s.attrs, "Deserialize");
+                for field in s.fields.iter_mut() {
+                    drop_reader_attr(&mut field.attrs);
+                }
                 count += 1;
             }),
             _ => None,
@@ -76,6 +79,26 @@ pub fn map_readers(file: &mut syn::File) -> Option<String> {
     Some(format!(
         "{count} structs are read by one map visitor (not serde's derive)"
     ))
+}
+
+/// Remove `deserialize_with` from a field read here: the reader does its
+/// work, and the `cfg` of the helper it names (`gate` follows every name a
+/// type mentions) must come from the types that still call it.
+fn drop_reader_attr(attrs: &mut Vec<syn::Attribute>) {
+    attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        let metas = serde_metas(std::slice::from_ref(attr));
+        let kept: Vec<&syn::Meta> = metas
+            .iter()
+            .filter(|m| !m.path().is_ident("deserialize_with"))
+            .collect();
+        if kept.len() != metas.len() {
+            *attr = syn::parse_quote!(#[serde(#(#kept),*)]);
+        }
+        !kept.is_empty()
+    });
 }
 
 /// The `Deserialize` impl of `s`, if this step can read it.
@@ -113,7 +136,7 @@ fn reader(s: &syn::ItemStruct) -> Option<syn::Item> {
         .enumerate()
         .map(|(i, ((_, _, read), slot))| {
             let function = match read {
-                Read::NullAsDefault => quote!(null_as_default),
+                Read::NullAsDefault => quote!(default_if_null),
                 _ => quote!(value),
             };
             quote! {
@@ -223,8 +246,7 @@ fn wire_name(field: &syn::Field) -> String {
 }
 
 /// Whether a field of a type of `items` that still derives `Deserialize`
-/// names `helper` as its reader (the attribute stays on the fields read
-/// here, where the derive of `Serialize` ignores it).
+/// names `helper` as its reader.
 fn names_reader(items: &[syn::Item], helper: &str) -> bool {
     let names = |fields: &syn::Fields| {
         fields.iter().any(|f| {
@@ -293,7 +315,7 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("null_as_default (& mut map , & mut f3"),
+            code.contains("default_if_null (& mut map , & mut f3"),
             "{code}"
         );
         assert!(
@@ -305,6 +327,8 @@ mod tests {
             "{code}"
         );
         // Nothing names the readers any more.
+        assert!(!code.contains("deserialize_with"), "{code}");
+        assert!(code.contains("# [serde (default)] pub owner"), "{code}");
         assert!(!code.contains("fn present_or_null"), "{code}");
         assert!(!code.contains("fn null_as_default"), "{code}");
     }
