@@ -55,51 +55,32 @@ pub mod types {
                         ::std::option::Option<::std::string::String>,
                     > = ::std::option::Option::None;
                     let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                    let fields = crate::runtime::de::Fields {
-                        names: __FIELDS,
-                        deny_unknown: false,
-                    };
                     while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
                         &mut map,
-                        fields,
+                        __FIELDS,
+                        false,
                     )? {
                         match index {
-                            ::std::option::Option::Some(0usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f0,
-                                    __FIELDS[0usize],
-                                )?
+                            0usize => {
+                                crate::runtime::de::value(&mut map, &mut f0, "code")
                             }
-                            ::std::option::Option::Some(1usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f1,
-                                    __FIELDS[1usize],
-                                )?
+                            1usize => {
+                                crate::runtime::de::value(&mut map, &mut f1, "message")
                             }
-                            ::std::option::Option::Some(2usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f2,
-                                    __FIELDS[2usize],
-                                )?
+                            2usize => {
+                                crate::runtime::de::value(&mut map, &mut f2, "param")
                             }
-                            ::std::option::Option::Some(3usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f3,
-                                    __FIELDS[3usize],
-                                )?
+                            3usize => {
+                                crate::runtime::de::value(&mut map, &mut f3, "type")
                             }
-                            _ => {}
-                        }
+                            _ => ::std::result::Result::Ok(()),
+                        }?;
                     }
                     ::std::result::Result::Ok(Error {
                         code: f0.unwrap_or_default(),
-                        message: crate::runtime::de::required(f1, __FIELDS[1usize])?,
+                        message: crate::runtime::de::required(f1, "message")?,
                         param: f2.unwrap_or_default(),
-                        type_: crate::runtime::de::required(f3, __FIELDS[3usize])?,
+                        type_: crate::runtime::de::required(f3, "type")?,
                     })
                 }
             }
@@ -135,27 +116,20 @@ pub mod types {
                     A: ::serde::de::MapAccess<'de>,
                 {
                     let mut f0: ::std::option::Option<Error> = ::std::option::Option::None;
-                    let fields = crate::runtime::de::Fields {
-                        names: __FIELDS,
-                        deny_unknown: false,
-                    };
                     while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
                         &mut map,
-                        fields,
+                        __FIELDS,
+                        false,
                     )? {
                         match index {
-                            ::std::option::Option::Some(0usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f0,
-                                    __FIELDS[0usize],
-                                )?
+                            0usize => {
+                                crate::runtime::de::value(&mut map, &mut f0, "error")
                             }
-                            _ => {}
-                        }
+                            _ => ::std::result::Result::Ok(()),
+                        }?;
                     }
                     ::std::result::Result::Ok(ErrorResponse {
-                        error: crate::runtime::de::required(f0, __FIELDS[0usize])?,
+                        error: crate::runtime::de::required(f0, "error")?,
                     })
                 }
             }
@@ -197,43 +171,26 @@ pub mod types {
                     let mut f2: ::std::option::Option<
                         ProjectApiKeyDeleteResponseObject,
                     > = ::std::option::Option::None;
-                    let fields = crate::runtime::de::Fields {
-                        names: __FIELDS,
-                        deny_unknown: false,
-                    };
                     while let ::std::option::Option::Some(index) = crate::runtime::de::next_key(
                         &mut map,
-                        fields,
+                        __FIELDS,
+                        false,
                     )? {
                         match index {
-                            ::std::option::Option::Some(0usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f0,
-                                    __FIELDS[0usize],
-                                )?
+                            0usize => {
+                                crate::runtime::de::value(&mut map, &mut f0, "deleted")
                             }
-                            ::std::option::Option::Some(1usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f1,
-                                    __FIELDS[1usize],
-                                )?
+                            1usize => crate::runtime::de::value(&mut map, &mut f1, "id"),
+                            2usize => {
+                                crate::runtime::de::value(&mut map, &mut f2, "object")
                             }
-                            ::std::option::Option::Some(2usize) => {
-                                crate::runtime::de::value(
-                                    &mut map,
-                                    &mut f2,
-                                    __FIELDS[2usize],
-                                )?
-                            }
-                            _ => {}
-                        }
+                            _ => ::std::result::Result::Ok(()),
+                        }?;
                     }
                     ::std::result::Result::Ok(ProjectApiKeyDeleteResponse {
-                        deleted: crate::runtime::de::required(f0, __FIELDS[0usize])?,
-                        id: crate::runtime::de::required(f1, __FIELDS[1usize])?,
-                        object: crate::runtime::de::required(f2, __FIELDS[2usize])?,
+                        deleted: crate::runtime::de::required(f0, "deleted")?,
+                        id: crate::runtime::de::required(f1, "id")?,
+                        object: crate::runtime::de::required(f2, "object")?,
                     })
                 }
             }

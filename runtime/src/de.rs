@@ -22,11 +22,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 /// an unknown key `None` (or, when `deny_unknown` is set, the error serde
 /// gives: `unknown field`, with the expected names).
 #[derive(Clone, Copy)]
-pub struct Fields {
+struct Fields {
     /// The JSON names, in field order.
-    pub names: &'static [&'static str],
+    names: &'static [&'static str],
     /// Whether an unknown key is an error (`#[serde(deny_unknown_fields)]`).
-    pub deny_unknown: bool,
+    deny_unknown: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Fields {
@@ -61,18 +61,27 @@ impl<'de> Visitor<'de> for Fields {
     }
 }
 
-/// The next key of `map`: `Some(Some(index))` for a field, `Some(None)` for
-/// an unknown one (its value skipped here), `None` at the end of the object.
-/// Loop `while let Some(index) = next_key(..)?`.
+/// The index of the next field of `map` whose name is one of `names`,
+/// skipping (or, when `deny_unknown`, failing on) the others; `None` at the
+/// end of the object. Loop `while let Some(index) = next_key(..)?`.
 pub fn next_key<'de, A: MapAccess<'de>>(
     map: &mut A,
-    fields: Fields,
-) -> Result<Option<Option<usize>>, A::Error> {
-    let key = map.next_key_seed(fields)?;
-    if let Some(None) = key {
-        map.next_value::<de::IgnoredAny>()?;
+    names: &'static [&'static str],
+    deny_unknown: bool,
+) -> Result<Option<usize>, A::Error> {
+    let fields = Fields {
+        names,
+        deny_unknown,
+    };
+    loop {
+        match map.next_key_seed(fields)? {
+            Some(Some(index)) => return Ok(Some(index)),
+            Some(None) => {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+            None => return Ok(None),
+        }
     }
-    Ok(key)
 }
 
 /// Read the value of field `name` into `slot`; a second value for it is
@@ -201,22 +210,17 @@ mod tests {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pet, A::Error> {
                 let (mut name, mut tag, mut owner, mut toys) = (None, None, None, None);
-                let fields = Fields {
-                    names: NAMES,
-                    deny_unknown: self.0,
-                };
-                while let Some(index) = next_key(&mut map, fields)? {
+                while let Some(index) = next_key(&mut map, NAMES, self.0)? {
                     match index {
-                        Some(0) => value(&mut map, &mut name, NAMES[0])?,
-                        Some(1) => value(&mut map, &mut tag, NAMES[1])?,
-                        Some(2) => value(&mut map, &mut owner, NAMES[2])?,
-                        Some(3) => default_if_null(&mut map, &mut toys, NAMES[3])?,
-                        _ => {}
-                    }
+                        0 => value(&mut map, &mut name, "name"),
+                        1 => value(&mut map, &mut tag, "tag"),
+                        2 => value(&mut map, &mut owner, "owner"),
+                        _ => default_if_null(&mut map, &mut toys, "toys"),
+                    }?;
                 }
                 Ok(Pet {
-                    name: required(name, NAMES[0])?,
-                    tag: required(tag, NAMES[1])?,
+                    name: required(name, "name")?,
+                    tag: required(tag, "tag")?,
                     owner,
                     toys: toys.unwrap_or_default(),
                 })

@@ -130,27 +130,22 @@ fn reader(s: &syn::ItemStruct) -> Option<syn::Item> {
             Read::Present => quote!(let mut #slot: #ty = ::std::option::Option::None;),
             _ => quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;),
         });
-    let arms = fields
-        .iter()
-        .zip(&slots)
-        .enumerate()
-        .map(|(i, ((_, _, read), slot))| {
+    let arms = fields.iter().zip(&slots).zip(&wire).enumerate().map(
+        |(i, (((_, _, read), slot), wire))| {
             let function = match read {
                 Read::NullAsDefault => quote!(default_if_null),
                 _ => quote!(value),
             };
-            quote! {
-                ::std::option::Option::Some(#i) =>
-                    crate::runtime::de::#function(&mut map, &mut #slot, __FIELDS[#i])?,
-            }
-        });
+            quote!(#i => crate::runtime::de::#function(&mut map, &mut #slot, #wire),)
+        },
+    );
     let values = fields
         .iter()
         .zip(&slots)
-        .enumerate()
-        .map(|(i, ((ident, _, read), slot))| {
+        .zip(&wire)
+        .map(|(((ident, _, read), slot), wire)| {
             let value: TokenStream = match read {
-                Read::Required => quote!(crate::runtime::de::required(#slot, __FIELDS[#i])?),
+                Read::Required => quote!(crate::runtime::de::required(#slot, #wire)?),
                 Read::Default(None) | Read::NullAsDefault => quote!(#slot.unwrap_or_default()),
                 Read::Default(Some(path)) => quote!(#slot.unwrap_or_else(#path)),
                 Read::Present => quote!(#slot),
@@ -177,17 +172,13 @@ fn reader(s: &syn::ItemStruct) -> Option<syn::Item> {
                         A: ::serde::de::MapAccess<'de>,
                     {
                         #(#declare)*
-                        let fields = crate::runtime::de::Fields {
-                            names: __FIELDS,
-                            deny_unknown: #deny_unknown,
-                        };
                         while let ::std::option::Option::Some(index) =
-                            crate::runtime::de::next_key(&mut map, fields)?
+                            crate::runtime::de::next_key(&mut map, __FIELDS, #deny_unknown)?
                         {
                             match index {
                                 #(#arms)*
-                                _ => {}
-                            }
+                                _ => ::std::result::Result::Ok(()),
+                            }?;
                         }
                         ::std::result::Result::Ok(#name { #(#values)* })
                     }
@@ -307,7 +298,10 @@ mod tests {
             code.contains(r#"& ["name" , "type" , "owner" , "toys" , "legs"]"#),
             "{code}"
         );
-        assert!(code.contains("deny_unknown : true"), "{code}");
+        assert!(
+            code.contains("next_key (& mut map , __FIELDS , true) ?"),
+            "{code}"
+        );
         assert!(
             code.contains(
                 "let mut f2 : Option < Option < String > > = :: std :: option :: Option :: None"
@@ -315,17 +309,14 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("default_if_null (& mut map , & mut f3"),
+            code.contains(r#"3usize => crate :: runtime :: de :: default_if_null (& mut map , & mut f3 , "toys") ,"#),
             "{code}"
         );
         assert!(
             code.contains("f4 . unwrap_or_else (defaults :: legs)"),
             "{code}"
         );
-        assert!(
-            code.contains("required (f0 , __FIELDS [0usize]) ?"),
-            "{code}"
-        );
+        assert!(code.contains(r#"required (f0 , "name") ?"#), "{code}");
         // Nothing names the readers any more.
         assert!(!code.contains("deserialize_with"), "{code}");
         assert!(code.contains("# [serde (default)] pub owner"), "{code}");
