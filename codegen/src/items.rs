@@ -43,6 +43,33 @@ pub fn item_name(item: &syn::Item) -> Option<String> {
     }
 }
 
+/// Rewrite each item of `items` in place with `f`, and put the items `f`
+/// returns for it right after it (a type's new impls stay beside the type).
+pub fn rewrite_each<I: IntoIterator<Item = syn::Item>>(
+    items: &mut Vec<syn::Item>,
+    mut f: impl FnMut(&mut syn::Item) -> I,
+) {
+    let old = std::mem::take(items);
+    items.reserve(old.len());
+    for mut item in old {
+        let after = f(&mut item);
+        items.push(item);
+        items.extend(after);
+    }
+}
+
+/// The value of a string literal expression (`"text"`), as in
+/// `#[doc = ".."]` and `#[serde(key = "..")]`; `None` for anything else.
+pub fn str_lit(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +92,21 @@ mod tests {
         assert!(module(&file, "builder").is_none());
         module_mut(&mut file, "types").unwrap().pop();
         assert_eq!(module(&file, "types").unwrap().len(), 2);
+        let items = module_mut(&mut file, "types").unwrap();
+        rewrite_each(items, |item| match item {
+            syn::Item::Struct(s) => {
+                s.ident = quote::format_ident!("Dog");
+                Some(syn::parse_quote!(impl Dog {}))
+            }
+            _ => None,
+        });
+        let names: Vec<Option<String>> = items.iter().map(item_name).collect();
+        assert_eq!(
+            names,
+            [Some("Dog".into()), Some("Dog".into()), Some("Pet".into())]
+        );
         assert_eq!(last_segment(&syn::parse_quote!(&str)), None);
+        assert_eq!(str_lit(&syn::parse_quote!("a\"b")).as_deref(), Some("a\"b"));
+        assert_eq!(str_lit(&syn::parse_quote!(1)), None);
     }
 }

@@ -558,13 +558,7 @@ fn docs(attrs: &[syn::Attribute]) -> String {
         .iter()
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
+            syn::Meta::NameValue(nv) => crate::items::str_lit(&nv.value),
             _ => None,
         })
         .collect::<Vec<_>>()

@@ -101,9 +101,8 @@ pub fn value<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
 }
 
 /// Read a field whose `null` means its default (an optional array or map
-/// a server sends as `null`). Named apart from the generated code's own
-/// `null_as_default`: the `gate` stage follows names, and a call of this
-/// one must not keep that one compiled.
+/// a server sends as `null`): what the generated `null_as_default` helper
+/// does for a field that keeps serde's derive.
 pub fn default_if_null<'de, A: MapAccess<'de>, T: de::Deserialize<'de> + Default>(
     map: &mut A,
     slot: &mut Option<T>,

@@ -230,12 +230,9 @@ pub(crate) fn index_builders(items: &[syn::Item]) -> HashMap<String, usize> {
                 for field in &e.fields {
                     if let syn::Member::Named(name) = &field.member
                         && name == "operation_id"
-                        && let syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(s),
-                            ..
-                        }) = &field.expr
+                        && let Some(s) = crate::items::str_lit(&field.expr)
                     {
-                        self.0 = Some(s.value());
+                        self.0 = Some(s);
                     }
                 }
             }

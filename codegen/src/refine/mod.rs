@@ -335,13 +335,7 @@ pub(crate) fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
 /// The string value of `#[serde(key = "value")]`, if present.
 pub(crate) fn serde_str(attrs: &[syn::Attribute], key: &str) -> Option<String> {
     serde_metas(attrs).into_iter().find_map(|m| match m {
-        syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
+        syn::Meta::NameValue(nv) if nv.path.is_ident(key) => crate::items::str_lit(&nv.value),
         _ => None,
     })
 }

@@ -40,8 +40,8 @@ pub fn may_be_missing(items: &mut Vec<syn::Item>) -> usize {
             };
             let is_option_deserialize = |m: &syn::Meta| match m {
                 syn::Meta::NameValue(nv) if nv.path.is_ident("deserialize_with") => {
-                    matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
-                            if s.value().replace(' ', "") == OPTION_DESERIALIZE)
+                    crate::items::str_lit(&nv.value)
+                        .is_some_and(|s| s.replace(' ', "") == OPTION_DESERIALIZE)
                 }
                 _ => false,
             };

@@ -92,15 +92,10 @@ pub fn open(items: &mut Vec<syn::Item>) -> usize {
         added.insert(name, block);
     }
     // Each enum's `as_str` and `Deserialize` impls right after the enum.
-    let old = std::mem::take(items);
-    for item in old {
-        let block = match &item {
-            syn::Item::Enum(e) => added.remove(&e.ident),
-            _ => None,
-        };
-        items.push(item);
-        items.extend(block.into_iter().flatten());
-    }
+    crate::items::rewrite_each(items, |item| match item {
+        syn::Item::Enum(e) => added.remove(&e.ident).into_iter().flatten(),
+        _ => None.into_iter().flatten(),
+    });
     count
 }
 

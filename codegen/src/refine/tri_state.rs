@@ -196,13 +196,7 @@ fn marked(attrs: &[syn::Attribute]) -> bool {
 /// The text of a `#[doc = ".."]`.
 fn doc_text(attr: &syn::Attribute) -> Option<String> {
     match &attr.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => crate::items::str_lit(&nv.value),
         _ => None,
     }
 }

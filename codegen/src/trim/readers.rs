@@ -53,21 +53,16 @@ enum Read {
 pub fn map_readers(file: &mut syn::File) -> Option<String> {
     let items = module_mut(file, "types")?;
     let mut count = 0;
-    let old = std::mem::take(items);
-    for mut item in old {
-        let reader = match &mut item {
-            syn::Item::Struct(s) => reader(s).inspect(|_| {
-                remove_derive(&mut s.attrs, "Deserialize");
-                for field in s.fields.iter_mut() {
-                    drop_reader_attr(&mut field.attrs);
-                }
-                count += 1;
-            }),
-            _ => None,
-        };
-        items.push(item);
-        items.extend(reader);
-    }
+    crate::items::rewrite_each(items, |item| match item {
+        syn::Item::Struct(s) => reader(s).inspect(|_| {
+            remove_derive(&mut s.attrs, "Deserialize");
+            for field in s.fields.iter_mut() {
+                drop_reader_attr(&mut field.attrs);
+            }
+            count += 1;
+        }),
+        _ => None,
+    });
     if count == 0 {
         return None;
     }
@@ -198,9 +193,13 @@ fn field_read(field: &syn::Field) -> Option<Read> {
         match (key.as_str(), &meta) {
             ("default", syn::Meta::Path(_)) => default = Some(None),
             ("default", syn::Meta::NameValue(nv)) => {
-                default = Some(Some(syn::parse_str(&str_value(nv)?).ok()?))
+                default = Some(Some(
+                    syn::parse_str(&crate::items::str_lit(&nv.value)?).ok()?,
+                ))
             }
-            ("deserialize_with", syn::Meta::NameValue(nv)) => with = Some(str_value(nv)?),
+            ("deserialize_with", syn::Meta::NameValue(nv)) => {
+                with = Some(crate::items::str_lit(&nv.value)?)
+            }
             ("rename" | "skip_serializing_if" | "serialize_with", syn::Meta::NameValue(_)) => {}
             _ => return None,
         }
@@ -210,16 +209,6 @@ fn field_read(field: &syn::Field) -> Option<Read> {
         (None, Some(path)) => Some(Read::Default(path)),
         (Some(PRESENT_OR_NULL), Some(None)) => Some(Read::Present),
         (Some(NULL_AS_DEFAULT), Some(None)) => Some(Read::NullAsDefault),
-        _ => None,
-    }
-}
-
-fn str_value(nv: &syn::MetaNameValue) -> Option<String> {
-    match &nv.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s.value()),
         _ => None,
     }
 }

@@ -24,18 +24,13 @@ use crate::refine::{derives, remove_derive, serde_metas, serde_str};
 pub fn string_readers(file: &mut syn::File) -> Option<String> {
     let items = module_mut(file, "types")?;
     let mut count = 0;
-    let old = std::mem::take(items);
-    for mut item in old {
-        let reader = match &mut item {
-            syn::Item::Enum(e) => reader(e).inspect(|_| {
-                remove_derive(&mut e.attrs, "Deserialize");
-                count += 1;
-            }),
-            _ => None,
-        };
-        items.push(item);
-        items.extend(reader);
-    }
+    crate::items::rewrite_each(items, |item| match item {
+        syn::Item::Enum(e) => reader(e).inspect(|_| {
+            remove_derive(&mut e.attrs, "Deserialize");
+            count += 1;
+        }),
+        _ => None,
+    });
     (count > 0)
         .then(|| format!("{count} enums of strings are read as a string (not serde's derive)"))
 }
