@@ -109,48 +109,95 @@ pub fn run(criterion: bool, runs: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// One build a consumer waits for: a generated crate, the command, its
+/// feature flags.
+struct Consumer {
+    spec: &'static str,
+    name: &'static str,
+    mode: &'static str,
+    args: &'static [&'static str],
+}
+
 /// What a consumer waits for: a debug build (or check) of a generated
 /// crate alone, its dependencies already built, with all features and with
 /// one; wall time and peak memory (the largest rustc, through `wait4`).
-/// Builds one at a time, in one target dir beside the crates.
+/// The settings are the workspace's own for generated crates (no
+/// incremental cache, line tables only), set here so that the caller's
+/// environment changes nothing. Beside each, when `openapi-to-rust` is installed (on `PATH`, or the
+/// binary named by `OPENAPI_TO_RUST`), the same build of its crate for the
+/// same spec: the anchor, measured in the same run. Builds one at a time,
+/// in one target dir beside the crates.
 fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
-    let specs = root.join("../shared/specs");
-    let cases: [(&str, &str, &str, &[&str]); 3] = [
-        ("openai-openapi-f85dbe2-3.1.0.yaml", "openai", "build", &[]),
-        (
-            "openai-openapi-f85dbe2-3.1.0.yaml",
-            "openai",
-            "build",
-            &["--no-default-features", "--features", "files"],
-        ),
-        ("real/39-stripe.yaml", "stripe", "check", &[]),
+    const OPENAI: &str = "openai-openapi-f85dbe2-3.1.0.yaml";
+    const STRIPE: &str = "real/39-stripe.yaml";
+    let ours = [
+        Consumer {
+            spec: OPENAI,
+            name: "openai",
+            mode: "build",
+            args: &[],
+        },
+        Consumer {
+            spec: OPENAI,
+            name: "openai",
+            mode: "build",
+            args: &["--no-default-features", "--features", "files"],
+        },
+        Consumer {
+            spec: STRIPE,
+            name: "stripe",
+            mode: "check",
+            args: &[],
+        },
     ];
+    let specs = root.join("../shared/specs");
     if !specs.is_dir() {
         println!("\n(skipped consumer builds: {} not found)", display(&specs));
         return;
     }
+    let anchor = anchor_generator();
     println!("\n== consumer builds: the generated crate alone, dependencies built, one run each");
+    match &anchor {
+        Some((_, version)) => println!("  anchor: {version}"),
+        None => println!(
+            "  anchor: openapi-to-rust not found (cargo install openapi-to-rust --version 0.23.0, \
+             or OPENAPI_TO_RUST=path), skipped"
+        ),
+    }
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut members = Vec::new();
-    for (spec, name, _, _) in &cases {
-        if members.contains(name) {
-            continue;
+    let mut members: Vec<String> = Vec::new();
+    let mut builds: Vec<(String, &Consumer)> = Vec::new();
+    for case in &ours {
+        let mut crates = vec![(case.name.to_owned(), false)];
+        if anchor.is_some() && case.args.is_empty() {
+            crates.push((format!("o2r-{}", case.name), true));
         }
-        let ok = Command::new(exe)
-            .args(["generate", "--spec"])
-            .arg(specs.join(spec))
-            .arg("--out")
-            .arg(dir.path().join(name))
-            .args(["--name", name])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            println!("  {name}: generation failed");
-            return;
+        for (name, is_anchor) in crates {
+            if !members.contains(&name) {
+                let out = dir.path().join(&name);
+                let generated = match &anchor {
+                    Some((bin, _)) if is_anchor => {
+                        anchor_crate(bin, &specs.join(case.spec), &out, &name)
+                    }
+                    _ => Command::new(exe)
+                        .args(["generate", "--spec"])
+                        .arg(specs.join(case.spec))
+                        .arg("--out")
+                        .arg(&out)
+                        .args(["--name", &name])
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::null())
+                        .status()
+                        .is_ok_and(|s| s.success()),
+                };
+                if !generated {
+                    println!("  {name}: generation failed");
+                    continue;
+                }
+                members.push(name.clone());
+            }
+            builds.push((name, case));
         }
-        members.push(*name);
     }
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
@@ -163,10 +210,11 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
     let _ = std::fs::write(dir.path().join("Cargo.toml"), manifest);
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"));
     let target = root.join(pipeline::GENERATED_CRATES_TARGET_DIR);
-    for (_, name, mode, args) in &cases {
+    for (name, case) in builds {
+        let (mode, args) = (case.mode, case.args);
         let run = |touch: bool| {
             if touch {
-                let lib = dir.path().join(name).join("src/lib.rs");
+                let lib = dir.path().join(&name).join("src/lib.rs");
                 if let Ok(text) = std::fs::read_to_string(&lib) {
                     let _ = std::fs::write(&lib, text);
                 }
@@ -176,8 +224,9 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
                 .current_dir(dir.path())
                 .env("CARGO_TARGET_DIR", &target)
                 .env("CARGO_INCREMENTAL", "0")
-                .args([mode, "--quiet", "-p", name])
-                .args(*args)
+                .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
+                .args([mode, "--quiet", "-p", &name])
+                .args(args)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn();
@@ -185,24 +234,60 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
                 .map(wait_with_peak_rss)
                 .map(|(ok, peak)| (ok, start.elapsed(), peak))
         };
+        let what = format!("cargo {mode} -p {name} {}", args.join(" "));
         // The dependencies first (not measured), then the crate alone.
         if !matches!(run(false), Ok((true, _, _))) {
-            println!("  cargo {mode} -p {name} {}: failed", args.join(" "));
+            println!("  {what}: failed");
             continue;
         }
         match run(true) {
             Ok((true, took, peak)) => println!(
-                "  cargo {mode} -p {name} {}: {:.1} s, peak RSS {}",
-                args.join(" "),
+                "  {what}: {:.1} s, peak RSS {}",
                 took.as_secs_f64(),
                 peak.map_or("not measurable".to_owned(), |kib| format!(
                     "{:.2} GiB",
                     kib as f64 / 1024.0 / 1024.0
                 ))
             ),
-            _ => println!("  cargo {mode} -p {name} {}: failed", args.join(" ")),
+            _ => println!("  {what}: failed"),
         }
     }
+}
+
+/// The anchor generator, if installed: its binary and `--version`.
+fn anchor_generator() -> Option<(std::path::PathBuf, String)> {
+    let bin = std::env::var_os("OPENAPI_TO_RUST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "openapi-to-rust".into());
+    let out = Command::new(&bin).arg("--version").output().ok()?;
+    out.status.success().then(|| {
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        (bin, version)
+    })
+}
+
+/// The anchor's crate for `spec` in `out`, laid out as its output asks:
+/// its modules under `src/api` (`pub mod api;` at the root) and the
+/// dependencies of its `REQUIRED_DEPS.toml` fragment.
+fn anchor_crate(bin: &Path, spec: &Path, out: &Path, name: &str) -> bool {
+    let api = out.join("src/api");
+    let ok = Command::new(bin)
+        .arg("generate")
+        .arg(spec)
+        .arg("--output-dir")
+        .arg(&api)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let Ok(deps) = std::fs::read_to_string(api.join("REQUIRED_DEPS.toml")) else {
+        return false;
+    };
+    let manifest = format!(
+        "[package]\nname = {name:?}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n{deps}"
+    );
+    ok && std::fs::write(out.join("Cargo.toml"), manifest).is_ok()
+        && std::fs::write(out.join("src/lib.rs"), "pub mod api;\n").is_ok()
 }
 
 fn display(path: &Path) -> String {
