@@ -212,12 +212,17 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
     let target = root.join(pipeline::GENERATED_CRATES_TARGET_DIR);
     for (name, case) in builds {
         let (mode, args) = (case.mode, case.args);
-        let run = |touch: bool| {
-            if touch {
-                let lib = dir.path().join(&name).join("src/lib.rs");
-                if let Ok(text) = std::fs::read_to_string(&lib) {
-                    let _ = std::fs::write(&lib, text);
-                }
+        // The dependencies first (not measured: the crate's root emptied),
+        // then the crate alone (its root written back, which also makes it
+        // newer than its last build).
+        let lib = dir.path().join(&name).join("src/lib.rs");
+        let Ok(text) = std::fs::read_to_string(&lib) else {
+            println!("  {name}: no src/lib.rs");
+            continue;
+        };
+        let run = |root: &str| {
+            if std::fs::write(&lib, root).is_err() {
+                return None;
             }
             let start = Instant::now();
             let child = Command::new(cargo)
@@ -231,17 +236,17 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
                 .stderr(Stdio::null())
                 .spawn();
             child
+                .ok()
                 .map(wait_with_peak_rss)
                 .map(|(ok, peak)| (ok, start.elapsed(), peak))
         };
         let what = format!("cargo {mode} -p {name} {}", args.join(" "));
-        // The dependencies first (not measured), then the crate alone.
-        if !matches!(run(false), Ok((true, _, _))) {
+        if !matches!(run(""), Some((true, _, _))) {
             println!("  {what}: failed");
             continue;
         }
-        match run(true) {
-            Ok((true, took, peak)) => println!(
+        match run(&text) {
+            Some((true, took, peak)) => println!(
                 "  {what}: {:.1} s, peak RSS {}",
                 took.as_secs_f64(),
                 peak.map_or("not measurable".to_owned(), |kib| format!(
