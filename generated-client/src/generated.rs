@@ -229,6 +229,7 @@ pub mod types {
         }
     }
     impl ::std::fmt::Display for ProjectApiKeyDeleteResponseObject {
+        #[inline]
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::OrganizationProjectApiKeyDeleted => {
@@ -239,6 +240,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for ProjectApiKeyDeleteResponseObject {
         type Err = self::error::ConversionError;
+        #[inline]
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -252,6 +254,7 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ProjectApiKeyDeleteResponseObject {
         type Error = self::error::ConversionError;
+        #[inline]
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -261,6 +264,7 @@ pub mod types {
     impl ::std::convert::TryFrom<::std::string::String>
     for ProjectApiKeyDeleteResponseObject {
         type Error = self::error::ConversionError;
+        #[inline]
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -275,6 +279,7 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
+            #[inline]
             fn fmt(
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
@@ -283,6 +288,7 @@ pub mod types {
             }
         }
         impl ::std::fmt::Debug for ConversionError {
+            #[inline]
             fn fmt(
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
@@ -291,11 +297,13 @@ pub mod types {
             }
         }
         impl From<&'static str> for ConversionError {
+            #[inline]
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
         impl From<String> for ConversionError {
+            #[inline]
             fn from(value: String) -> Self {
                 Self(value.into())
             }
@@ -321,6 +329,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub fn new(baseurl: &str) -> Self {
         let inner = crate::runtime::ClientState::new(&spec_info::SPEC);
         #[cfg(not(target_arch = "wasm32"))]
@@ -338,6 +347,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -351,15 +361,19 @@ impl Client {
     }
 }
 impl ClientInfo<crate::runtime::ClientState> for Client {
+    #[inline]
     fn api_version() -> &'static str {
         "2.3.0"
     }
+    #[inline]
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
     }
+    #[inline]
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
+    #[inline]
     fn inner(&self) -> &crate::runtime::ClientState {
         &self.inner
     }
@@ -388,6 +402,7 @@ let response = client.delete_project_api_key()
     .send()
     .await;
 ```*/
+    #[inline]
     #[cfg(feature = "projects")]
     pub fn delete_project_api_key(&self) -> builder::DeleteProjectApiKey<'_> {
         builder::DeleteProjectApiKey::new(self)
@@ -415,6 +430,7 @@ pub mod builder {
     }
     #[cfg(feature = "projects")]
     impl<'a> DeleteProjectApiKey<'a> {
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -447,6 +463,7 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/organization/projects/{project_id}/api_keys/{key_id}`
+        #[inline]
         pub async fn send(
             self,
         ) -> Result<
@@ -530,6 +547,7 @@ pub mod spec_info {
 }
 impl crate::runtime::GeneratedClient for Client {
     const SPEC: &'static crate::runtime::Spec = &spec_info::SPEC;
+    #[inline]
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
@@ -542,11 +560,13 @@ impl Client {
     /// Configure a client: `.base_url(..)`, `.api_key(..)`,
     /// `.credential(scheme, key)`, `.timeout(..)`, `.retry(..)`,
     /// `.http_client(..)`, then `.build()`.
+    #[inline]
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
         crate::runtime::ClientBuilder::new()
     }
     /// A client configured from the environment (the key and base URL
     /// variables of `spec_info::SPEC`).
+    #[inline]
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         crate::runtime::ClientBuilder::from_env()?.build()
     }
@@ -554,6 +574,7 @@ impl Client {
     /// requests use `options` over its settings: a timeout,
     /// headers, retries, an idempotency key. This client is
     /// unchanged.
+    #[inline]
     pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
         Self::new_with_client(
             &self.baseurl,
@@ -571,6 +592,7 @@ impl progenitor_client::ClientHooks<crate::runtime::ClientState> for Client {
         use progenitor_client::ClientInfo as _;
         crate::runtime::hooks::pre(self.inner(), self.baseurl(), request, info)
     }
+    #[inline]
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -588,6 +610,7 @@ impl progenitor_client::ClientHooks<crate::runtime::ClientState> for Client {
     }
 }
 impl crate::runtime::ErrorBody for types::ErrorResponse {
+    #[inline]
     fn to_json(&self) -> Option<::serde_json::Value> {
         ::serde_json::to_value(self).ok()
     }

@@ -7,6 +7,7 @@
 //! | `received-only-builders` | a type builder exists so a caller can construct a value to send; types only ever received (success and error bodies, events, webhook payloads) get none | [`builders`] |
 //! | `map-readers` | a struct is read from a JSON object, which reaches only `visit_map`: serde's derive (a sequence visitor, a field-name enum with its own impl, a wrapper per `deserialize_with` field) is replaced by one map visitor calling `crate::runtime::de`, with the derive's behaviour | [`readers`] |
 //! | `string-readers` | an enum of unit variants, each naming a JSON string (OpenAI: the one-value constants that tell union members apart), is read from a string: serde's derive (a variant-name enum with its own impl, an enum visitor) is replaced by a `match` on `crate::runtime::de::variant` | [`strings`] |
+//! | `codegen-on-use` | a library compiles its non-generic functions to machine code whether called or not, an `#[inline]` one only where it is called: every monomorphic function the generator writes is marked, so a consumer compiles only the conversions and `send`s it calls | [`inline`] |
 //!
 //! Runs after `connect` (it reads the surface: which types a caller sends)
 //! and before `format`. The type builders are formatted on the second core
@@ -18,6 +19,7 @@ use crate::refine::Refinement;
 use crate::surface::Surface;
 
 pub mod builders;
+pub mod inline;
 pub mod readers;
 pub mod strings;
 
@@ -46,6 +48,18 @@ pub fn trim(
         notes.push(Refinement {
             step: "string-readers",
             what,
+        });
+    }
+    let marked = inline::mark(file);
+    rewrites.push(Box::new(|file: &mut syn::File| {
+        inline::mark(file);
+    }));
+    if marked > 0 {
+        notes.push(Refinement {
+            step: "codegen-on-use",
+            what: format!(
+                "{marked} monomorphic functions, and those of the type builders, are `#[inline]`: compiled to machine code where a caller uses them"
+            ),
         });
     }
     notes
