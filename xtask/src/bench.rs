@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use codegen::pipeline;
 
-pub fn run(criterion: bool, runs: usize) -> ExitCode {
+pub fn run(criterion: bool, runs: usize, builds: usize) -> ExitCode {
     let root = pipeline::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     if criterion {
@@ -104,7 +104,7 @@ pub fn run(criterion: bool, runs: usize) -> ExitCode {
         ),
     }
     if let Some(exe) = &exe {
-        consumer_builds(exe, &cargo, &root);
+        consumer_builds(exe, &cargo, &root, builds);
     }
     ExitCode::SUCCESS
 }
@@ -126,8 +126,9 @@ struct Consumer {
 /// environment changes nothing. Beside each, when `openapi-to-rust` is installed (on `PATH`, or the
 /// binary named by `OPENAPI_TO_RUST`), the same build of its crate for the
 /// same spec: the anchor, measured in the same run. Builds one at a time,
-/// in one target dir beside the crates.
-fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
+/// in one target dir beside the crates; with several `rounds`, every crate
+/// once per round (so ours and the anchor's alternate) and the median.
+fn consumer_builds(exe: &Path, cargo: &str, root: &Path, rounds: usize) {
     const OPENAI: &str = "openai-openapi-f85dbe2-3.1.0.yaml";
     const STRIPE: &str = "real/39-stripe.yaml";
     let ours = [
@@ -156,7 +157,10 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
         return;
     }
     let anchor = anchor_generator();
-    println!("\n== consumer builds: the generated crate alone, dependencies built, one run each");
+    println!(
+        "\n== consumer builds: the generated crate alone, dependencies built, {} round(s)",
+        rounds.max(1)
+    );
     match &anchor {
         Some((_, version)) => println!("  anchor: {version}"),
         None => println!(
@@ -210,53 +214,83 @@ fn consumer_builds(exe: &Path, cargo: &str, root: &Path) {
     let _ = std::fs::write(dir.path().join("Cargo.toml"), manifest);
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"));
     let target = root.join(pipeline::GENERATED_CRATES_TARGET_DIR);
+    // The dependencies of every crate first (not measured: the crate's
+    // root emptied), then the rounds (the root written back, which also
+    // makes it newer than its last build).
+    let mut measured = Vec::new();
     for (name, case) in builds {
-        let (mode, args) = (case.mode, case.args);
-        // The dependencies first (not measured: the crate's root emptied),
-        // then the crate alone (its root written back, which also makes it
-        // newer than its last build).
         let lib = dir.path().join(&name).join("src/lib.rs");
+        let what = format!("cargo {} -p {name} {}", case.mode, case.args.join(" "));
         let Ok(text) = std::fs::read_to_string(&lib) else {
-            println!("  {name}: no src/lib.rs");
+            println!("  {what}: no src/lib.rs");
             continue;
         };
-        let run = |root: &str| {
-            if std::fs::write(&lib, root).is_err() {
-                return None;
-            }
-            let start = Instant::now();
-            let child = Command::new(cargo)
-                .current_dir(dir.path())
-                .env("CARGO_TARGET_DIR", &target)
-                .env("CARGO_INCREMENTAL", "0")
-                .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
-                .args([mode, "--quiet", "-p", &name])
-                .args(args)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn();
-            child
-                .ok()
-                .map(wait_with_peak_rss)
-                .map(|(ok, peak)| (ok, start.elapsed(), peak))
-        };
-        let what = format!("cargo {mode} -p {name} {}", args.join(" "));
-        if !matches!(run(""), Some((true, _, _))) {
+        let deps = consumer_build(cargo, dir.path(), &target, &name, case, &lib, "");
+        // The root back at once: another build of the same crate reads it.
+        if std::fs::write(&lib, &text).is_err() || !matches!(deps, Some((true, _, _))) {
             println!("  {what}: failed");
             continue;
         }
-        match run(&text) {
-            Some((true, took, peak)) => println!(
-                "  {what}: {:.1} s, peak RSS {}",
-                took.as_secs_f64(),
-                peak.map_or("not measurable".to_owned(), |kib| format!(
-                    "{:.2} GiB",
-                    kib as f64 / 1024.0 / 1024.0
-                ))
-            ),
-            _ => println!("  {what}: failed"),
+        measured.push((what, name, case, lib, text, Vec::new()));
+    }
+    for _ in 0..rounds.max(1) {
+        for (what, name, case, lib, text, runs) in &mut measured {
+            match consumer_build(cargo, dir.path(), &target, name, case, lib, text) {
+                Some((true, took, peak)) => runs.push((took, peak)),
+                _ => println!("  {what}: failed"),
+            }
         }
     }
+    for (what, _, _, _, _, mut runs) in measured {
+        if runs.is_empty() {
+            continue;
+        }
+        runs.sort_by_key(|(took, _)| *took);
+        let (took, _) = runs[runs.len() / 2];
+        let peak = runs.iter().filter_map(|(_, peak)| *peak).max();
+        let all = runs
+            .iter()
+            .map(|(t, _)| format!("{:.1}", t.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "  {what}: {:.1} s (median of {}: {all} s), peak RSS {}",
+            took.as_secs_f64(),
+            runs.len(),
+            peak.map_or("not measurable".to_owned(), |kib| format!(
+                "{:.2} GiB",
+                kib as f64 / 1024.0 / 1024.0
+            ))
+        );
+    }
+}
+
+/// One build of crate `name` with `root` as its `src/lib.rs`: whether it
+/// succeeded, its wall time and peak memory (KiB).
+fn consumer_build(
+    cargo: &str,
+    workspace: &Path,
+    target: &Path,
+    name: &str,
+    case: &Consumer,
+    lib: &Path,
+    root: &str,
+) -> Option<(bool, Duration, Option<u64>)> {
+    std::fs::write(lib, root).ok()?;
+    let start = Instant::now();
+    let child = Command::new(cargo)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only")
+        .args([case.mode, "--quiet", "-p", name])
+        .args(case.args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let (ok, peak) = wait_with_peak_rss(child);
+    Some((ok, start.elapsed(), peak))
 }
 
 /// The anchor generator, if installed: its binary and `--version`.

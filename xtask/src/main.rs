@@ -71,6 +71,10 @@ enum Command {
         /// Runs per whole-process measurement.
         #[arg(long, default_value_t = 11)]
         runs: usize,
+        /// Rounds of the consumer builds (each crate once per round, ours
+        /// and the anchor's alternating); the median is reported.
+        #[arg(long, default_value_t = 1)]
+        builds: usize,
     },
     /// Check a spec's documented examples against the client it generates:
     /// response examples must deserialize into their types, request examples
@@ -134,7 +138,11 @@ fn main() -> ExitCode {
             code
         }
         Command::Diff { base, old_spec } => diff(base, old_spec),
-        Command::Bench { no_criterion, runs } => bench::run(!no_criterion, runs),
+        Command::Bench {
+            no_criterion,
+            runs,
+            builds,
+        } => bench::run(!no_criterion, runs, builds),
         Command::Conformance {
             spec,
             config,
