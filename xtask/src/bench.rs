@@ -123,11 +123,13 @@ struct Consumer {
 /// one; wall time and peak memory (the largest rustc, through `wait4`).
 /// The settings are the workspace's own for generated crates (no
 /// incremental cache, line tables only), set here so that the caller's
-/// environment changes nothing. Beside each, when `openapi-to-rust` is installed (on `PATH`, or the
-/// binary named by `OPENAPI_TO_RUST`), the same build of its crate for the
-/// same spec: the anchor, measured in the same run. Builds one at a time,
-/// in one target dir beside the crates; with several `rounds`, every crate
-/// once per round (so ours and the anchor's alternate) and the median.
+/// environment changes nothing. Beside each build with all features, when
+/// `openapi-to-rust` is installed (on `PATH`, or the binary named by
+/// `OPENAPI_TO_RUST`), the same build of its crate for the same spec (it
+/// has no features): the anchor, measured in the same run. Builds one at a
+/// time, in one target dir beside the crates; with several `rounds`, every
+/// crate once per round (so ours and the anchor's alternate) and the
+/// median.
 fn consumer_builds(exe: &Path, cargo: &str, root: &Path, rounds: usize) {
     const OPENAI: &str = "openai-openapi-f85dbe2-3.1.0.yaml";
     const STRIPE: &str = "real/39-stripe.yaml";
