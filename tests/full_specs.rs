@@ -8,7 +8,9 @@ fn render(spec: &std::path::Path, config: Option<&str>) -> pipeline::Rendered {
     let dir = tempfile::tempdir().unwrap();
     let mut target = Target::standalone(spec, &dir.path().join("out"), "full").unwrap();
     target.config = config.map(|c| workspace_root().join(c));
-    pipeline::render(&target).unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()))
+    let rendered = pipeline::render(&target).unwrap_or_else(|e| panic!("{}:\n{e}", spec.display()));
+    workspace_tests::assert_surface_reads_back(&rendered);
+    rendered
 }
 
 /// Every operation of the whole OpenAI API, with no `codegen.toml`: no

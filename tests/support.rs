@@ -260,3 +260,34 @@ pub fn security_table(code: &str) -> Vec<(String, String, String, Requirement)> 
     }
     out
 }
+
+/// The surface read back from the code `rendered` writes is the surface it
+/// was rendered with (read before the `trim` stage rewrote the code): the
+/// change report compares a checked-in file's surface, read back, with a
+/// new rendering's, so a difference here would be reported as an API
+/// change that is not one. The first line that differs, if any.
+pub fn surface_read_back_difference(rendered: &codegen::pipeline::Rendered) -> Option<String> {
+    let read = match codegen::surface::extract(rendered.code()) {
+        Ok(read) => read,
+        Err(e) => return Some(format!("the written code does not parse: {e}")),
+    };
+    let (before, after) = (
+        codegen::surface::render(&rendered.surface, "c"),
+        codegen::surface::render(&read, "c"),
+    );
+    let mut lines = before.lines().zip(after.lines());
+    match lines.find(|(b, a)| b != a) {
+        Some((b, a)) => Some(format!(
+            "the surface read back differs:\n  rendered: {b}\n  read:     {a}"
+        )),
+        None if before != after => Some("the surface read back differs in length".into()),
+        None => None,
+    }
+}
+
+/// Panics with [`surface_read_back_difference`]'s line, if any.
+pub fn assert_surface_reads_back(rendered: &codegen::pipeline::Rendered) {
+    if let Some(difference) = surface_read_back_difference(rendered) {
+        panic!("{difference}");
+    }
+}

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 13] = [
+const SOURCES: [(&str, &str); 14] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
@@ -27,6 +27,7 @@ const SOURCES: [(&str, &str); 13] = [
     ("options.rs", include_str!("../../runtime/src/options.rs")),
     ("params.rs", include_str!("../../runtime/src/params.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("ser.rs", include_str!("../../runtime/src/ser.rs")),
     ("sse.rs", include_str!("../../runtime/src/sse.rs")),
     ("webhooks.rs", include_str!("../../runtime/src/webhooks.rs")),
 ];

@@ -217,7 +217,8 @@ pub fn extract_file(file: &syn::File) -> Surface {
                         }
                     }
                     // A serde trait implemented by hand (the refine stage's
-                    // tagged unions) is listed like a derived one.
+                    // tagged unions, the trim stage's readers and writers)
+                    // is listed like a derived one.
                     for it in items {
                         if let syn::Item::Impl(imp) = it
                             && let Some((path, _)) = &imp.trait_
@@ -229,6 +230,17 @@ pub fn extract_file(file: &syn::File) -> Surface {
                             if !decl.derives.contains(&name) {
                                 decl.derives.push(name);
                                 decl.derives.sort();
+                            }
+                            if let (Some(read), TypeKind::Struct(fields)) =
+                                (reader_fields(imp), &mut decl.kind)
+                            {
+                                for (ident, wire, required) in read {
+                                    if let Some(field) = fields.get_mut(&ident) {
+                                        field.required =
+                                            required && !field.ty.starts_with("Option<");
+                                        field.wire = wire;
+                                    }
+                                }
                             }
                         }
                     }
@@ -420,8 +432,9 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
                                 .map(ToString::to_string)
                                 .unwrap_or_default();
                             let serde = serde_attrs(&f.attrs);
-                            let wire =
-                                serde_value(&serde, "rename").unwrap_or_else(|| name.clone());
+                            let wire = serde_value(&serde, "rename").unwrap_or_else(|| {
+                                name.strip_prefix("r#").unwrap_or(&name).to_owned()
+                            });
                             let ty = type_string(&f.ty);
                             (
                                 name,
@@ -501,6 +514,71 @@ fn type_decl(item: &syn::Item) -> Option<(String, TypeDecl)> {
     ))
 }
 
+/// The fields a `Deserialize` written by the trim stage's `map-readers`
+/// reads, as `(field, JSON name, whether it is read by `required`)`: the
+/// JSON names are its `__FIELDS`, each field's value in the struct it
+/// returns names its slot (`fN`, the `N`th name). `None` for any other impl.
+/// A field read by `required` must be present unless it is an `Option`;
+/// one read another way has a default. A struct whose serde attributes the
+/// `map-writers` step removed has these facts only here.
+pub(crate) fn reader_fields(imp: &syn::ItemImpl) -> Option<Vec<(String, String, bool)>> {
+    use syn::visit::Visit;
+    #[derive(Default)]
+    struct Find {
+        names: Option<Vec<String>>,
+        values: Option<Vec<(String, syn::Expr)>>,
+    }
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+            if c.ident == "__FIELDS"
+                && let syn::Expr::Reference(r) = &*c.expr
+                && let syn::Expr::Array(a) = &*r.expr
+            {
+                self.names = a.elems.iter().map(crate::items::str_lit).collect();
+            }
+        }
+        fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+            let values = e.fields.iter().map(|f| match &f.member {
+                syn::Member::Named(ident) => Some((ident.to_string(), f.expr.clone())),
+                syn::Member::Unnamed(_) => None,
+            });
+            self.values = values.collect();
+        }
+    }
+    let mut find = Find::default();
+    find.visit_item_impl(imp);
+    let (names, values) = (find.names?, find.values?);
+    values
+        .into_iter()
+        .map(|(ident, expr)| {
+            let (slot, required) = read_slot(&expr)?;
+            Some((ident, names.get(slot)?.clone(), required))
+        })
+        .collect()
+}
+
+/// The slot (`fN`: `N`) a reader's field value is made from, and whether
+/// it is made by `required(fN, ..)`: `required(fN, "name")?`,
+/// `fN.unwrap_or_default()`, `fN.unwrap_or_else(path)` or `fN`.
+fn read_slot(expr: &syn::Expr) -> Option<(usize, bool)> {
+    match expr {
+        syn::Expr::Path(p) => {
+            let slot = p.path.get_ident()?.to_string();
+            Some((slot.strip_prefix('f')?.parse().ok()?, false))
+        }
+        syn::Expr::Try(t) => read_slot(&t.expr),
+        syn::Expr::MethodCall(m) => read_slot(&m.receiver),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(f) = &*c.func else {
+                return None;
+            };
+            let required = f.path.segments.last()?.ident == "required";
+            Some((read_slot(c.args.first()?)?.0, required))
+        }
+        _ => None,
+    }
+}
+
 /// Whether serde rejects an object without the field: not when the field
 /// has a `default`, nor when it is an `Option` that serde reads as `None`
 /// when absent (unless a `deserialize_with` takes that over, as typify does
@@ -514,21 +592,39 @@ fn required_on_wire(serde: &[String], ty: &str) -> bool {
     !(defaulted || absent_is_none)
 }
 
-/// The comma-separated contents of every `#[serde(...)]`, spaces removed.
+/// The comma-separated contents of every `#[serde(...)]`, spaces removed
+/// outside string literals (a JSON name may have spaces: `"field name"`).
 fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("serde"))
         .filter_map(|a| a.meta.require_list().ok())
         .flat_map(|l| split_top_level(&l.tokens.to_string()))
-        .map(|s| s.replace(' ', ""))
+        .map(|s| {
+            let (mut in_str, mut escaped) = (false, false);
+            s.chars()
+                .filter(|&c| {
+                    match c {
+                        '"' if !escaped => in_str = !in_str,
+                        _ => {}
+                    }
+                    escaped = in_str && c == '\\' && !escaped;
+                    in_str || c != ' '
+                })
+                .collect()
+        })
         .collect()
 }
 
 fn serde_value(attrs: &[String], key: &str) -> Option<String> {
     attrs.iter().find_map(|a| {
-        a.strip_prefix(&format!("{key}="))
-            .map(|v| v.trim_matches('"').to_owned())
+        let value = a.strip_prefix(&format!("{key}="))?;
+        // The literal's value, escapes resolved (a JSON name may hold `"`).
+        Some(
+            syn::parse_str::<syn::LitStr>(value)
+                .map(|lit| lit.value())
+                .unwrap_or_else(|_| value.trim_matches('"').to_owned()),
+        )
     })
 }
 
@@ -764,5 +860,39 @@ mod tests {
         };
         assert_eq!(variants["A"].payload.as_deref(), Some("(X)"));
         assert_eq!(variants["B"].payload.as_deref(), Some("{x:Y, z:Vec<Z>}"));
+    }
+
+    /// A struct's JSON names and whether each is required read the same
+    /// from serde's attributes and from the trim stage's reader, spaces and
+    /// quotes in a name kept.
+    #[test]
+    fn wire_names_read_the_same_from_attributes_and_readers() {
+        let code = r#"pub mod types {
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub struct P {
+                #[serde(rename = "field name", default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub field_name: Option<String>,
+                #[serde(rename = "say \"hi\"")]
+                pub say_hi: String,
+                pub plain: Option<i64>,
+                #[serde(default)]
+                pub list: Vec<String>,
+            }
+        }"#;
+        let derived = extract(code).unwrap();
+        let TypeKind::Struct(fields) = &derived.types["P"].kind else {
+            panic!("P is a struct");
+        };
+        assert_eq!(fields["field_name"].wire, "field name");
+        assert_eq!(fields["say_hi"].wire, r#"say "hi""#);
+        let required: Vec<bool> = fields.values().map(|f| f.required).collect();
+        // field_name, list, plain, say_hi
+        assert_eq!(required, [false, false, false, true]);
+        let mut file = syn::parse_file(code).unwrap();
+        crate::trim::readers::map_readers(&mut file);
+        crate::trim::writers::map_writers(&mut file);
+        let rewritten = quote::ToTokens::to_token_stream(&file).to_string();
+        assert!(!rewritten.contains("serde ("), "{rewritten}");
+        assert_eq!(extract_file(&file).types, derived.types);
     }
 }

@@ -14,16 +14,30 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`Error`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub struct Error {
-        #[serde(default)]
         pub code: ::std::option::Option<::std::string::String>,
         pub message: ::std::string::String,
-        #[serde(default)]
         pub param: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
         pub type_: ::std::string::String,
+    }
+    impl ::serde::Serialize for Error {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            crate::runtime::ser::object(
+                serializer,
+                "Error",
+                &[
+                    ("code", ::std::option::Option::Some(&self.code)),
+                    ("message", ::std::option::Option::Some(&self.message)),
+                    ("param", ::std::option::Option::Some(&self.param)),
+                    ("type", ::std::option::Option::Some(&self.type_)),
+                ],
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for Error {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
@@ -88,10 +102,22 @@ pub mod types {
         }
     }
     ///`ErrorResponse`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: Error,
+    }
+    impl ::serde::Serialize for ErrorResponse {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            crate::runtime::ser::object(
+                serializer,
+                "ErrorResponse",
+                &[("error", ::std::option::Option::Some(&self.error))],
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
@@ -137,12 +163,28 @@ pub mod types {
         }
     }
     ///`ProjectApiKeyDeleteResponse`
-    #[derive(::serde::Serialize, Clone, Debug)]
+    #[derive(Clone, Debug)]
     #[non_exhaustive]
     pub struct ProjectApiKeyDeleteResponse {
         pub deleted: bool,
         pub id: ::std::string::String,
         pub object: ProjectApiKeyDeleteResponseObject,
+    }
+    impl ::serde::Serialize for ProjectApiKeyDeleteResponse {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            crate::runtime::ser::object(
+                serializer,
+                "ProjectApiKeyDeleteResponse",
+                &[
+                    ("deleted", ::std::option::Option::Some(&self.deleted)),
+                    ("id", ::std::option::Option::Some(&self.id)),
+                    ("object", ::std::option::Option::Some(&self.object)),
+                ],
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for ProjectApiKeyDeleteResponse {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>

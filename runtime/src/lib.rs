@@ -16,8 +16,8 @@
 //! - [`params`]: parameter styles progenitor cannot encode;
 //! - [`webhooks`]: Standard Webhooks signatures, for the generated
 //!   `webhooks` module;
-//! - `de`: what every generated struct's `Deserialize` calls (not for
-//!   callers).
+//! - `de` and `ser`: what every generated struct's `Deserialize` and
+//!   `Serialize` call (not for callers).
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -37,6 +37,8 @@ pub mod options;
 pub mod pagination;
 pub mod params;
 pub mod retry;
+#[doc(hidden)]
+pub mod ser;
 pub mod sse;
 pub mod webhooks;
 

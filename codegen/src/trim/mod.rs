@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | `received-only-builders` | a type builder exists so a caller can construct a value to send; types only ever received (success and error bodies, events, webhook payloads) get none | [`builders`] |
 //! | `map-readers` | a struct is read from a JSON object, which reaches only `visit_map`: serde's derive (a sequence visitor, a field-name enum with its own impl, a wrapper per `deserialize_with` field) is replaced by one map visitor calling `crate::runtime::de`, with the derive's behaviour | [`readers`] |
+//! | `map-writers` | a struct is written as a JSON object, field by field: for a struct `map-readers` reads, serde's derive (a body generic over the serializer, built per struct) is replaced by one call to `crate::runtime::ser::object` with `(JSON name, value)` pairs, each value type-erased, with the derive's output; the struct then has no `#[serde]` attributes | [`writers`] |
 //! | `string-readers` | an enum of unit variants, each naming a JSON string (OpenAI: the one-value constants that tell union members apart), is read from a string: serde's derive (a variant-name enum with its own impl, an enum visitor) is replaced by a `match` on `crate::runtime::de::variant` | [`strings`] |
 //! | `codegen-on-use` | a library compiles its non-generic functions to machine code whether called or not, an `#[inline]` one only where it is called: every monomorphic function the generator writes is marked, so a consumer compiles only the conversions and `send`s it calls | [`inline`] |
 //!
@@ -22,6 +23,7 @@ pub mod builders;
 pub mod inline;
 pub mod readers;
 pub mod strings;
+pub mod writers;
 
 /// Run every step on `file` (the code with `types::builder` possibly left
 /// empty), pushing the rewrite each step makes of the type builders onto
@@ -41,6 +43,12 @@ pub fn trim(
     if let Some(what) = readers::map_readers(file) {
         notes.push(Refinement {
             step: "map-readers",
+            what,
+        });
+    }
+    if let Some(what) = writers::map_writers(file) {
+        notes.push(Refinement {
+            step: "map-writers",
             what,
         });
     }
