@@ -594,3 +594,19 @@ fn constants_read_their_one_string() {
         "{other}"
     );
 }
+
+/// Every kind of method returns a future a caller can spawn on a
+/// multi-threaded runtime: `send()`, `send_stream()`, an upload's, a
+/// paginated list's, all running the client's hooks through the runtime.
+#[test]
+fn method_futures_are_send() {
+    fn spawnable<F: std::future::Future + Send>(_: &F) {}
+    let client = keyed("http://127.0.0.1:9");
+    spawnable(&client.create_chat().send());
+    spawnable(&client.create_chat().send_stream());
+    spawnable(&client.create_speech().send_stream());
+    spawnable(&client.create_file().send());
+    spawnable(&client.create_edit_multipart().send());
+    spawnable(&client.list_items().send());
+    spawnable(&client.delete_file().send());
+}

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// `(file name, source)` of the runtime, `lib.rs` first.
-const SOURCES: [(&str, &str); 14] = [
+const SOURCES: [(&str, &str); 15] = [
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
+    ("builder.rs", include_str!("../../runtime/src/builder.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     ("de.rs", include_str!("../../runtime/src/de.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),

@@ -484,24 +484,20 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.project_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for project_id failed"
-                        .to_string()
-                });
+            self.project_id = crate::runtime::builder::convert_or(
+                value,
+                "conversion to `:: std :: string :: String` for project_id failed",
+            );
             self
         }
         pub fn key_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.key_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for key_id failed"
-                        .to_string()
-                });
+            self.key_id = crate::runtime::builder::convert_or(
+                value,
+                "conversion to `:: std :: string :: String` for key_id failed",
+            );
             self
         }
         ///Sends a `DELETE` request to `/organization/projects/{project_id}/api_keys/{key_id}`
@@ -540,10 +536,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_project_api_key",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = crate::runtime::hooks::send(client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {

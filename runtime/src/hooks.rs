@@ -7,7 +7,7 @@
 use std::cell::Cell;
 use std::fmt;
 
-use progenitor_client::{Error, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Request, Response};
 
@@ -20,6 +20,25 @@ use super::retry::RetryPolicy;
 /// How many attempts produced a response (in `Response::extensions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attempts(pub u32);
+
+/// What every generated `send()` does between building its request and
+/// reading the response: the client's `pre`, `exec` and `post` hooks, in
+/// progenitor's order, as one call (codegen's `trim` stage, step
+/// `send-calls`, rewrites each operation's four statements into it), so an
+/// operation's future awaits one future here, not three of its own.
+pub async fn send<C, E>(
+    client: &C,
+    mut request: Request,
+    info: &OperationInfo,
+) -> Result<Response, Error<E>>
+where
+    C: ClientHooks<ClientState> + ClientInfo<ClientState>,
+{
+    client.pre(&mut request, info).await?;
+    let result = client.exec(request, info).await;
+    client.post(&result, info).await?;
+    Ok(result?)
+}
 
 /// Before sending: the credentials the operation's `security` asks for
 /// and no others ([`auth::select`]; an error naming the schemes it accepts

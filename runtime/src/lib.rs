@@ -17,7 +17,8 @@
 //! - [`webhooks`]: Standard Webhooks signatures, for the generated
 //!   `webhooks` module;
 //! - `de` and `ser`: what every generated struct's `Deserialize` and
-//!   `Serialize` call (not for callers).
+//!   `Serialize` call, `builder` what every builder's setter calls (not
+//!   for callers).
 //!
 //! The workspace's own client depends on this crate; a standalone crate made
 //! by `cargo xtask generate --out DIR` gets this source copied into
@@ -27,6 +28,8 @@
 //! through `super::`.
 
 pub mod auth;
+#[doc(hidden)]
+pub mod builder;
 pub mod client;
 #[doc(hidden)]
 pub mod de;

@@ -8,6 +8,8 @@
 //! | `map-readers` | a struct is read from a JSON object, which reaches only `visit_map`: serde's derive (a sequence visitor, a field-name enum with its own impl, a wrapper per `deserialize_with` field) is replaced by one map visitor calling `crate::runtime::de`, with the derive's behaviour | [`readers`] |
 //! | `map-writers` | a struct is written as a JSON object, field by field: for a struct `map-readers` reads, serde's derive (a body generic over the serializer, built per struct) is replaced by one call to `crate::runtime::ser::object` with `(JSON name, value)` pairs, each value type-erased, with the derive's output; the struct then has no `#[serde]` attributes | [`writers`] |
 //! | `string-readers` | an enum of unit variants, each naming a JSON string (OpenAI: the one-value constants that tell union members apart), is read from a string: serde's derive (a variant-name enum with its own impl, an enum visitor) is replaced by a `match` on `crate::runtime::de::variant` | [`strings`] |
+//! | `setter-calls` | a builder's setter converts its value and keeps a message naming the field on failure: one generic runtime function (`crate::runtime::builder`) does both, each setter calls it instead of writing a closure and a `format!` | [`setters`] |
+//! | `send-calls` | every operation's `send()` runs the client's hooks around its request the same way: progenitor's four statements (`pre`, `exec`, `post`, the transport error; three awaits per operation) are one call of the runtime's generic `hooks::send` | [`sends`] |
 //! | `codegen-on-use` | a library compiles its non-generic functions to machine code whether called or not, an `#[inline]` one only where it is called: every monomorphic function the generator writes is marked, so a consumer compiles only the conversions and `send`s it calls | [`inline`] |
 //!
 //! Runs after `connect` (it reads the surface: which types a caller sends)
@@ -22,6 +24,8 @@ use crate::surface::Surface;
 pub mod builders;
 pub mod inline;
 pub mod readers;
+pub mod sends;
+pub mod setters;
 pub mod strings;
 pub mod writers;
 
@@ -56,6 +60,27 @@ pub fn trim(
         notes.push(Refinement {
             step: "string-readers",
             what,
+        });
+    }
+    let converted = setters::calls(file);
+    rewrites.push(Box::new(|file: &mut syn::File| {
+        setters::calls(file);
+    }));
+    if converted > 0 {
+        notes.push(Refinement {
+            step: "setter-calls",
+            what: format!(
+                "{converted} setters, and those of the type builders, convert their value with one runtime call"
+            ),
+        });
+    }
+    let sends = sends::calls(file);
+    if sends > 0 {
+        notes.push(Refinement {
+            step: "send-calls",
+            what: format!(
+                "{sends} sends run the client's hooks with one runtime call (`hooks::send`)"
+            ),
         });
     }
     let marked = inline::mark(file);
