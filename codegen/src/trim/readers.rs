@@ -214,7 +214,7 @@ fn field_read(field: &syn::Field) -> Option<Read> {
 }
 
 /// The JSON name of a named field: its `rename`, else its Rust name.
-fn wire_name(field: &syn::Field) -> String {
+pub(crate) fn wire_name(field: &syn::Field) -> String {
     crate::refine::serde_str(&field.attrs, "rename").unwrap_or_else(|| {
         let ident = field
             .ident

@@ -86,14 +86,13 @@ fn writer(s: &syn::ItemStruct) -> Option<syn::Item> {
     let mut fields = Vec::new();
     for field in &named.named {
         let ident = field.ident.as_ref()?;
-        let mut wire = None;
         let mut skip: Option<syn::ExprPath> = None;
         for meta in serde_metas(&field.attrs) {
             let key = meta.path().get_ident()?.to_string();
             match (key.as_str(), &meta) {
                 ("default", syn::Meta::Path(_) | syn::Meta::NameValue(_)) => {}
                 ("rename", syn::Meta::NameValue(nv)) => {
-                    wire = Some(crate::items::str_lit(&nv.value)?)
+                    crate::items::str_lit(&nv.value)?;
                 }
                 ("skip_serializing_if", syn::Meta::NameValue(nv)) => {
                     skip = Some(syn::parse_str(&crate::items::str_lit(&nv.value)?).ok()?)
@@ -101,10 +100,8 @@ fn writer(s: &syn::ItemStruct) -> Option<syn::Item> {
                 _ => return None,
             }
         }
-        let wire = wire.unwrap_or_else(|| {
-            let name = ident.to_string();
-            name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
-        });
+        // The name the reader reads it under.
+        let wire = crate::trim::readers::wire_name(field);
         fields.push(match skip {
             None => quote!((#wire, ::std::option::Option::Some(&self.#ident)),),
             Some(skip) => quote!((#wire, crate::runtime::ser::unless(&self.#ident, #skip)),),
