@@ -13,6 +13,7 @@
 //! | write     | [`write`](mod@write)   | source -> files on disk, or drift under `--check`          |
 //! | surface   | [`surface`]     | generated code -> public API model and listing             |
 //! | report    | [`report`]      | two surfaces -> breaking / additive / patch changes        |
+//! | wire      | [`wire`]        | generated code + spec -> `tests/operations.rs`; run against Prism |
 //!
 //! Shared: [`diagnostic`] (located one-line errors), [`config`]
 //! (`codegen.toml`), [`walk`] (operations, `$ref`s, schemas of a document).
@@ -44,6 +45,7 @@ pub mod timings;
 pub mod trim;
 pub mod validate;
 pub mod walk;
+pub mod wire;
 pub mod write;
 
 pub use diagnostic::{Diagnostic, Error};

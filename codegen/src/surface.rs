@@ -295,7 +295,7 @@ pub fn extract_file(file: &syn::File) -> Surface {
 }
 
 /// The features named by an item's `#[cfg(..)]` attributes, sorted.
-fn cfg_features(attrs: &[syn::Attribute]) -> Vec<String> {
+pub(crate) fn cfg_features(attrs: &[syn::Attribute]) -> Vec<String> {
     fn strings(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
         for tree in tokens {
             match tree {

@@ -85,6 +85,7 @@ pub fn generate(root: &Value, judge: &Judge, seed: u64) -> Vec<Example> {
                     root,
                     rng: &mut rng,
                     mode,
+                    sending: false,
                 })
                 .make(schema, 0) else {
                     continue;
@@ -132,6 +133,24 @@ struct Maker<'a, 'r> {
     root: &'a Value,
     rng: &'r mut ChaCha8Rng,
     mode: Mode,
+    /// The instance is sent in a request: `readOnly` properties are left
+    /// out (OpenAPI: they SHOULD NOT be sent).
+    sending: bool,
+}
+
+/// An instance of `schema` for a request: with `full`, every property
+/// (one item per array, one entry per map), else only the required ones;
+/// the first member of each union; `readOnly` properties left out. The
+/// same schema gives the same instance.
+pub fn to_send(root: &Value, schema: &Value, full: bool) -> Option<Value> {
+    let mut rng = ChaCha8Rng::seed_from_u64(super::INSTANCE_SEED);
+    Maker {
+        root,
+        rng: &mut rng,
+        mode: if full { Mode::Full } else { Mode::Required },
+        sending: true,
+    }
+    .make(schema, 0)
 }
 
 impl Maker<'_, '_> {
@@ -229,6 +248,11 @@ impl Maker<'_, '_> {
         if let Some(Value::Object(properties)) = s.get("properties") {
             for (name, schema) in properties {
                 let is_required = required.contains(&name.as_str());
+                if self.sending
+                    && walk::deref(self.root, schema).get("readOnly") == Some(&Value::Bool(true))
+                {
+                    continue;
+                }
                 let include = is_required
                     || match self.mode {
                         Mode::Required => false,
@@ -389,6 +413,7 @@ mod tests {
             root: &root,
             rng: &mut rng,
             mode: Mode::Full,
+            sending: false,
         }
         .make(&schema, 0)
         .unwrap()

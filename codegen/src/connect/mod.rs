@@ -197,15 +197,12 @@ fn spec_const(
         })
     });
     let prefix = env_prefix(title);
-    let or = |set: &str, default: String| {
-        if set.is_empty() {
-            default
-        } else {
-            set.to_owned()
-        }
+    let api_key_env = if settings.api_key_env.is_empty() {
+        format!("{prefix}_API_KEY")
+    } else {
+        settings.api_key_env.clone()
     };
-    let api_key_env = or(&settings.api_key_env, format!("{prefix}_API_KEY"));
-    let base_url_env = or(&settings.base_url_env, format!("{prefix}_BASE_URL"));
+    let base_url_env = base_url_env(title, settings);
     let user_agent = if settings.user_agent.is_empty() {
         quote!(concat!(
             env!("CARGO_PKG_NAME"),
@@ -244,6 +241,16 @@ pub fn default_base_url(api: &OpenAPI) -> String {
         url.trim_end_matches('/').to_owned()
     } else {
         String::new()
+    }
+}
+
+/// The variable that overrides the base URL: `[client] base_url_env`,
+/// else `<TITLE>_BASE_URL`.
+pub fn base_url_env(title: &str, settings: &crate::config::ClientSettings) -> String {
+    if settings.base_url_env.is_empty() {
+        format!("{}_BASE_URL", env_prefix(title))
+    } else {
+        settings.base_url_env.clone()
     }
 }
 

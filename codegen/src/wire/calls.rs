@@ -1,0 +1,236 @@
+//! Step `calls`: each operation's two calls, with values made from the
+//! spec's own schemas.
+//!
+//! **Rule:** every operation is called twice, once with only what the spec
+//! requires (required parameters, the body's required properties) and once
+//! with everything it defines (every parameter, every property); each
+//! value is an instance of its schema ([`crate::conformance::instances`]:
+//! formats, patterns, enums, bounds; `readOnly` properties are not sent).
+//! A parameter the test cannot set (no setter of its name) or a value no
+//! schema instance can be made for is a gap, reported, never dropped
+//! silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::setters::Builder;
+use crate::conformance::instances;
+use crate::naming::{Case, sanitize, spell_symbols};
+use crate::walk;
+
+/// A value given to a setter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// JSON read into the setter's type `ty`.
+    Json {
+        /// The Rust type the setter takes.
+        ty: String,
+        /// The value, as JSON text.
+        json: String,
+    },
+    /// Raw bytes (a binary body).
+    Bytes,
+}
+
+/// One call: the setters, in order, with their values.
+pub type Call = Vec<(String, Arg)>;
+
+/// The two calls of one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The client method.
+    pub method: String,
+    /// `GET`, `POST`, ..
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// Only what the spec requires.
+    pub required: Call,
+    /// Everything the spec defines.
+    pub all: Call,
+    /// The request body's media type, if it has one.
+    pub media: Option<String>,
+    /// The builder has `send_stream()`.
+    pub streams: bool,
+    /// The Cargo features the operation compiles with.
+    pub features: Vec<String>,
+    /// What the calls cannot include, and why.
+    pub gaps: Vec<String>,
+}
+
+/// A parameter of an operation as the calls need it.
+struct Param<'a> {
+    name: &'a str,
+    location: &'a str,
+    required: bool,
+    schema: Option<&'a Value>,
+    /// The setter names it may have, in the generator's order of choice.
+    candidates: Vec<String>,
+}
+
+/// The calls of every operation of `root` (the document progenitor was
+/// given) that has a builder in `builders`, by client method.
+pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation> {
+    let mut out = Vec::new();
+    for op in walk::operations(root) {
+        let Some(operation) = walk::operation(root, &op) else {
+            continue;
+        };
+        let Some(id) = op.id.as_deref() else { continue };
+        let method = sanitize(id, Case::Snake);
+        let Some(builder) = builders.get(&method) else {
+            continue;
+        };
+        let path = op
+            .path
+            .split(crate::normalize::media_types::COPY_MARK)
+            .next()
+            .unwrap_or(&op.path)
+            .to_owned();
+        let mut calls = Operation {
+            method,
+            http_method: op.method.to_uppercase(),
+            path,
+            required: Vec::new(),
+            all: Vec::new(),
+            media: None,
+            streams: builder.streams,
+            features: builder.features.clone(),
+            gaps: Vec::new(),
+        };
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        for p in parameters(root, &op.path, operation) {
+            let Some(setter) = p
+                .candidates
+                .iter()
+                .find(|c| builder.setters.contains_key(*c) && !used.contains(*c))
+                .cloned()
+            else {
+                calls.gaps.push(format!(
+                    "{} parameter `{}`: the builder has no setter for it",
+                    p.location, p.name
+                ));
+                continue;
+            };
+            used.insert(setter.clone());
+            let ty = &builder.setters[&setter];
+            let schema = p.schema.cloned().unwrap_or(Value::Bool(true));
+            for (full, call) in [(false, &mut calls.required), (true, &mut calls.all)] {
+                if !full && !p.required {
+                    continue;
+                }
+                match instances::to_send(root, &schema, full) {
+                    Some(v) => call.push((setter.clone(), json_arg(ty, &v))),
+                    None => calls.gaps.push(format!(
+                        "{} parameter `{}`: no value of its schema could be made",
+                        p.location, p.name
+                    )),
+                }
+            }
+        }
+        if let Some(ty) = builder
+            .setters
+            .get("body")
+            .filter(|_| !used.contains("body"))
+        {
+            let content = operation
+                .get("requestBody")
+                .map(|b| walk::deref(root, b))
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next());
+            // What is sent: the `media-types` step's marker keeps the
+            // spec's media type where progenitor is given another.
+            let marked = operation
+                .get(crate::normalize::media_types::MARKER)
+                .and_then(|m| m.get("media_type"))
+                .and_then(Value::as_str);
+            calls.media = marked
+                .map(str::to_owned)
+                .or_else(|| content.map(|(media, _)| media.clone()));
+            let schema = content.and_then(|(_, m)| m.get("schema"));
+            if is_bytes(ty) {
+                calls.required.push(("body".to_owned(), Arg::Bytes));
+                calls.all.push(("body".to_owned(), Arg::Bytes));
+            } else {
+                let schema = schema.cloned().unwrap_or(Value::Bool(true));
+                for (full, call) in [(false, &mut calls.required), (true, &mut calls.all)] {
+                    match instances::to_send(root, &schema, full) {
+                        Some(v) => call.push(("body".to_owned(), json_arg(ty, &v))),
+                        None => calls
+                            .gaps
+                            .push("the body: no value of its schema could be made".to_owned()),
+                    }
+                }
+            }
+        }
+        calls.gaps.sort();
+        calls.gaps.dedup();
+        out.push(calls);
+    }
+    out.sort_by(|a, b| a.method.cmp(&b.method));
+    out
+}
+
+fn json_arg(ty: &str, v: &Value) -> Arg {
+    Arg::Json {
+        ty: ty.to_owned(),
+        json: v.to_string(),
+    }
+}
+
+fn is_bytes(ty: &str) -> bool {
+    ty.replace(' ', "").ends_with("reqwest::Body")
+}
+
+/// The parameters of an operation: those of its path item that it does not
+/// override, its own, then those the `normalize` stage handed over to the
+/// `extend` stage (`x-codegen-params`), each with the setter names the
+/// generator may have given it.
+fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Param<'a>> {
+    let list = |v: Option<&'a Value>| -> Vec<&'a Value> {
+        v.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| walk::deref(root, p))
+            .collect()
+    };
+    let own = list(operation.get("parameters"));
+    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+    let shared: Vec<&Value> = list(root["paths"][path].get("parameters"))
+        .into_iter()
+        .filter(|s| !own.iter().any(|p| key(p) == key(s)))
+        .collect();
+    let kept = shared.into_iter().chain(own).map(|p| {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        Param {
+            name,
+            location: p.get("in").and_then(Value::as_str).unwrap_or(""),
+            required: p.get("required") == Some(&Value::Bool(true)),
+            schema: p.get("schema"),
+            candidates: vec![sanitize(name, Case::Snake)],
+        }
+    });
+    let handed = list(operation.get(crate::normalize::parameters::MARKER))
+        .into_iter()
+        .map(|p| {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+            let location = p.get("in").and_then(Value::as_str).unwrap_or("");
+            let base = sanitize(name, Case::Snake);
+            Param {
+                name,
+                location,
+                required: p.get("required") == Some(&Value::Bool(true)),
+                schema: p.get("schema"),
+                // The `extend` stage's choice: the name, its symbols spelled
+                // out, or the name and the location.
+                candidates: vec![
+                    base.clone(),
+                    sanitize(&spell_symbols(name), Case::Snake),
+                    sanitize(&format!("{base}_{location}"), Case::Snake),
+                ],
+            }
+        });
+    kept.chain(handed).collect()
+}

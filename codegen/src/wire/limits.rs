@@ -1,0 +1,158 @@
+//! Step `limits`: what Prism cannot judge, named.
+//!
+//! **Rule:** a call Prism cannot judge is reported as such, with the
+//! limitation, and never counted as passed; each limitation is one of
+//! Prism's, recognised by what Prism itself answered, and the behaviour it
+//! hides is covered by the workspace's local-server tests
+//! (`tests/streams_uploads.rs`, `tests/client.rs`). Everything else Prism
+//! rejects is a failure of the generated client.
+//!
+//! | limitation | recognised by | covered by |
+//! |---|---|---|
+//! | Prism stops on the request (an exception in its validator, e.g. an absent optional `simple` array header) | the process exited while serving the call | the parameter styles in `tests/client.rs` |
+//! | Prism cannot mock an event stream from an object schema | `NO_COMPLEX_OBJECT_TEXT` on `send_stream()` | the SSE reader in `tests/streams_uploads.rs` |
+//! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
+//! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
+
+use serde_json::Value;
+
+use super::calls::Operation;
+
+/// The Prism limitation that keeps `call` of `op` from being judged, from
+/// what it `said` and, when Prism stopped while serving it, its last error.
+pub fn limitation(op: &Operation, call: &str, said: &str, crashed: Option<&str>) -> Option<String> {
+    if let Some(error) = crashed
+        && said.contains("error sending request")
+    {
+        return Some(format!(
+            "Prism stopped while serving this request ({error})"
+        ));
+    }
+    if call == "stream" && said.contains("NO_COMPLEX_OBJECT_TEXT") {
+        return Some(
+            "Prism cannot mock an event stream from an object schema (\"Cannot serialise complex objects as text\")"
+                .to_owned(),
+        );
+    }
+    let form = op.media.as_deref().is_some_and(|m| {
+        m.starts_with("multipart/form-data") || m.starts_with("application/x-www-form-urlencoded")
+    });
+    let json = op
+        .media
+        .as_deref()
+        .is_none_or(|m| crate::examples::is_json_media(m));
+    let text = |v: &Value| {
+        let location: Vec<&str> = v["location"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|l| *l != "request")
+            .collect();
+        location == ["body"] && v["code"] == "type"
+    };
+    if !json
+        && !form
+        && let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(text)
+    {
+        return Some(format!(
+            "Prism reads an `{}` body as text, so it cannot hold it to its schema ({})",
+            op.media.as_deref().unwrap_or_default(),
+            found[0]["message"].as_str().unwrap_or_default()
+        ));
+    }
+    if form
+        && let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(is_form_part_as_string)
+    {
+        let props: Vec<String> = found
+            .iter()
+            .filter_map(|v| {
+                v["location"]
+                    .as_array()?
+                    .last()?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        return Some(format!(
+            "Prism reads each {} part as a string, so it finds no array or object in `{}`",
+            op.media.as_deref().unwrap_or_default(),
+            props.join("`, `")
+        ));
+    }
+    None
+}
+
+/// A violation of a body property's `type` array or object.
+fn is_form_part_as_string(v: &Value) -> bool {
+    let location: Vec<&str> = v["location"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let message = v["message"].as_str().unwrap_or_default();
+    location.contains(&"body")
+        && v["code"] == "type"
+        && (message.ends_with("must be array") || message.ends_with("must be object"))
+}
+
+/// The violations in what Prism said: its `sl-violations` header (a JSON
+/// array) or its problem document's `validation`, after the status.
+fn violations(said: &str) -> Option<Vec<Value>> {
+    let json = &said[said.find(['[', '{'])?..];
+    match serde_json::from_str::<Value>(json).ok()? {
+        Value::Array(list) => Some(list),
+        Value::Object(problem) => problem.get("validation")?.as_array().cloned(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(media: Option<&str>) -> Operation {
+        Operation {
+            method: "m".into(),
+            http_method: "POST".into(),
+            path: "/p".into(),
+            required: Vec::new(),
+            all: Vec::new(),
+            media: media.map(str::to_owned),
+            streams: false,
+            features: Vec::new(),
+            gaps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn form_parts_read_as_strings_are_prisms() {
+        let said = r#"400 Bad Request: [{"location":["request","body","tags"],"severity":"Error","code":"type","message":"Request body property tags must be array"}]"#;
+        let multipart = op(Some("multipart/form-data"));
+        assert!(
+            limitation(&multipart, "all", said, None)
+                .unwrap()
+                .contains("`tags`")
+        );
+        // The same violation of a JSON body is the client's.
+        assert_eq!(
+            limitation(&op(Some("application/json")), "all", said, None),
+            None
+        );
+        // Another violation beside it makes the call a failure.
+        let mixed = r#"422 Unprocessable Entity: {"validation":[{"location":["body","tags"],"code":"type","message":"Request body property tags must be array"},{"location":["query","limit"],"code":"type","message":"must be integer"}]}"#;
+        assert_eq!(limitation(&multipart, "all", mixed, None), None);
+    }
+
+    #[test]
+    fn a_crash_needs_the_process_gone() {
+        let said = "the client: Communication Error: error sending request for url (http://x/)";
+        assert_eq!(limitation(&op(None), "required", said, None), None);
+        assert!(limitation(&op(None), "required", said, Some("TypeError: x")).is_some());
+    }
+}
