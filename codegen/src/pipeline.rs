@@ -275,6 +275,8 @@ pub struct Rendered {
     pub changes: Vec<Change>,
     /// Operations left out, with the reason.
     pub left_out: Vec<LeftOut>,
+    /// Each operation's calls in the generated tests ([`crate::wire`]).
+    pub wire: Vec<crate::wire::calls::Operation>,
 }
 
 impl Rendered {
@@ -302,6 +304,14 @@ pub fn render(target: &Target) -> Result<Rendered, Error> {
 /// are applied first (stage `overlay`, [`crate::overlay`]), to the document
 /// as the file has it: the user writes them against the vendor's file.
 pub fn load(target: &Target) -> Result<load::Document, Error> {
+    let doc = load_overlaid(target)?;
+    timings::stage("swagger-2.0", || crate::swagger2::stage(doc))
+}
+
+/// The spec of `target` as its user vendored it, their overlays applied:
+/// [`load`] before the Swagger 2.0 conversion (what a mock of the API
+/// serves, `crate::wire`).
+pub fn load_overlaid(target: &Target) -> Result<load::Document, Error> {
     let mut doc = timings::stage("load", || {
         load::load_file(&target.spec, &target.spec_display)
     })?;
@@ -315,7 +325,7 @@ pub fn load(target: &Target) -> Result<load::Document, Error> {
         doc.overlays = overlays.iter().map(overlay::Overlay::source).collect();
         doc.overlaid = applied.iter().map(overlay::Applied::summary).collect();
     }
-    timings::stage("swagger-2.0", || crate::swagger2::stage(doc))
+    Ok(doc)
 }
 
 /// [`render`], from the spec already loaded.
@@ -380,6 +390,25 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
     }
     let code_index = files.len();
     files.push((PathBuf::from(target.layout.code_path()), code));
+    let lib = match &target.layout {
+        Layout::Standalone { name } => name.clone(),
+        Layout::Workspace => crate_identity(target).0,
+    }
+    .replace('-', "_");
+    let title = normalized.value["info"]["title"]
+        .as_str()
+        .unwrap_or_default();
+    let env = crate::wire::base_url_env(&crate::connect::base_url_env(title, &config.client));
+    let tests = timings::stage("wire", || {
+        crate::wire::tests(
+            &generated.file,
+            &normalized.value,
+            &lib,
+            &env,
+            &format::header(&provenance),
+        )
+    });
+    files.push((PathBuf::from(crate::wire::TESTS_FILE), tests.source));
     if let Layout::Workspace = &target.layout {
         // The crate's manifest is hand-written but for its features (a
         // workspace without the crate's manifest has no features to keep).
@@ -401,6 +430,7 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
         surface,
         changes: normalized.changes,
         left_out: normalized.left_out,
+        wire: tests.operations,
     })
 }
 
@@ -746,7 +776,7 @@ fn standalone_manifest(
         .collect();
     let header = format::header(p).replace("// ", "# ").replace("//", "#");
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n{}",
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n\n{TEST_DEPENDENCIES}{}",
         lines.join("\n"),
         if features.all.is_empty() {
             String::new()
@@ -755,6 +785,10 @@ fn standalone_manifest(
         }
     )
 }
+
+/// What the generated tests (`tests/operations.rs`, [`crate::wire`]) use
+/// beyond the crate's own dependencies.
+pub const TEST_DEPENDENCIES: &str = "# The generated tests (tests/operations.rs).\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
 
 /// `src/lib.rs` of a standalone crate: the generated code as a module that
 /// `cargo fmt` and clippy leave alone (so the crate can sit in a workspace

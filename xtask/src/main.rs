@@ -101,6 +101,26 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         write_overlay: Option<PathBuf>,
     },
+    /// Call every operation of a spec on the wire: generate its crate with
+    /// its tests (tests/operations.rs), start Prism mocking the same spec
+    /// (request validation as errors, dynamic responses), run the tests,
+    /// and print one line per operation, then `wire: P/T operations pass`.
+    /// Exits 1 when any operation fails.
+    Wire {
+        /// The spec (JSON or YAML) [default: spec/api-definition.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Settings file [default: codegen.toml beside the spec, if present].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// An OpenAPI Overlay to apply first (repeatable, in order, after
+        /// those codegen.toml lists); Prism mocks the spec with them applied.
+        #[arg(long, value_name = "PATH")]
+        overlay: Vec<PathBuf>,
+        /// Work directory for the crate [default: target/wire/<spec file stem>].
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+    },
     /// Report how a spec change affects the client's API (breaking or
     /// additive), writing nothing. Without options: the checked-in client vs
     /// what spec/api-definition.yaml generates now.
@@ -150,6 +170,34 @@ fn main() -> ExitCode {
             overlay,
             write_overlay,
         } => conformance(spec, config, work_dir, overlay, write_overlay),
+        Command::Wire {
+            spec,
+            config,
+            overlay,
+            work_dir,
+        } => wire(spec, config, overlay, work_dir),
+    }
+}
+
+fn wire(
+    spec: Option<PathBuf>,
+    config: Option<PathBuf>,
+    overlays: Vec<PathBuf>,
+    work_dir: Option<PathBuf>,
+) -> ExitCode {
+    let root = pipeline::workspace_root();
+    let spec = spec.unwrap_or_else(|| root.join(pipeline::WORKSPACE_SPEC));
+    let opts = codegen::wire::run::Options::in_workspace(&root, spec, config, overlays, work_dir);
+    match codegen::wire::run(&opts) {
+        Ok(report) => {
+            print!("{}", report.render());
+            if report.passed() == report.verdicts.len() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(&e),
     }
 }
 
