@@ -28,6 +28,10 @@ use crate::walk;
 /// Random instances per body, beside `required` and `full`.
 pub const RANDOM_PER_BODY: usize = 3;
 
+/// The key, in a schema [`Maker::with_siblings`] merged, of the properties
+/// to leave out (the ones only `oneOf`'s other members require).
+const OMIT: &str = "x-instances-omit";
+
 /// How deep a made instance nests (recursive schemas stop here).
 const MAX_DEPTH: usize = 8;
 
@@ -202,6 +206,10 @@ impl Maker<'_, '_> {
                     Mode::Random => self.rng.random_range(0..members.len()),
                     _ => 0,
                 };
+                let member = walk::deref(self.root, members[i]);
+                if let Some(merged) = self.with_siblings(s, key, member, &members) {
+                    return self.make(&merged, depth + 1);
+                }
                 return self.make(members[i], depth + 1);
             }
         }
@@ -244,10 +252,18 @@ impl Maker<'_, '_> {
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
+        let omitted = |name: &str| {
+            s.get(OMIT)
+                .and_then(Value::as_array)
+                .is_some_and(|o| o.iter().any(|n| n == name))
+        };
         let mut out = Map::new();
         if let Some(Value::Object(properties)) = s.get("properties") {
             for (name, schema) in properties {
                 let is_required = required.contains(&name.as_str());
+                if !is_required && omitted(name) {
+                    continue;
+                }
                 if self.sending
                     && walk::deref(self.root, schema).get("readOnly") == Some(&Value::Bool(true))
                 {
@@ -289,7 +305,106 @@ impl Maker<'_, '_> {
                 }
             }
         }
+        // `not: {required: [a, b]}`: not all of them together; the last
+        // optional one present goes.
+        if let Some(Value::Array(together)) = s
+            .get("not")
+            .map(|n| walk::deref(self.root, n))
+            .and_then(|n| n.get("required"))
+            && !together.is_empty()
+            && together
+                .iter()
+                .all(|n| n.as_str().is_some_and(|n| out.contains_key(n)))
+            && let Some(drop) = together
+                .iter()
+                .rev()
+                .filter_map(Value::as_str)
+                .find(|n| !required.contains(n))
+        {
+            out.remove(drop);
+        }
         Some(Value::Object(out))
+    }
+
+    /// **Rule: a union constrains the schema beside it.** JSON Schema's
+    /// keywords all apply to the one instance, so in `{properties: {a, b},
+    /// oneOf: [{required: [a]}, {required: [b]}]}` the chosen member adds
+    /// its `required` (and properties) to its siblings', and for `oneOf`
+    /// the properties only the other members require are left out, so the
+    /// instance matches exactly one member. `None` when the member stands
+    /// alone (its siblings hold no object shape and it has a shape of its
+    /// own): then it is the instance's schema.
+    fn with_siblings(
+        &self,
+        s: &Map<String, Value>,
+        key: &str,
+        member: &Value,
+        members: &[&Value],
+    ) -> Option<Value> {
+        let Value::Object(m) = member else {
+            return None;
+        };
+        let shaped = |o: &Map<String, Value>| {
+            [
+                "type",
+                "properties",
+                "items",
+                "allOf",
+                "oneOf",
+                "anyOf",
+                "enum",
+                "const",
+            ]
+            .iter()
+            .any(|k| o.contains_key(*k))
+        };
+        let siblings_shape = s.contains_key("properties") || s.contains_key("required");
+        if !siblings_shape && shaped(m) {
+            return None;
+        }
+        let names = |o: &Map<String, Value>, k: &str| -> Vec<Value> {
+            o.get(k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut merged = s.clone();
+        merged.remove(key);
+        let mut required = names(&merged, "required");
+        for r in names(m, "required") {
+            if !required.contains(&r) {
+                required.push(r);
+            }
+        }
+        for (k, v) in m {
+            match (k.as_str(), merged.get_mut(k)) {
+                ("required", _) => {}
+                ("properties", Some(Value::Object(own))) => {
+                    if let Value::Object(add) = v {
+                        own.extend(add.clone());
+                    }
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        if key == "oneOf" {
+            let omit: Vec<Value> = members
+                .iter()
+                .map(|o| walk::deref(self.root, o))
+                .filter(|o| !std::ptr::eq(*o, member))
+                .filter_map(Value::as_object)
+                .flat_map(|o| names(o, "required"))
+                .filter(|n| !required.contains(n))
+                .collect();
+            merged.insert(OMIT.to_owned(), Value::Array(omit));
+        }
+        if !required.is_empty() {
+            merged.insert("required".to_owned(), Value::Array(required));
+        }
+        Some(Value::Object(merged))
     }
 
     /// `allOf`: the members' objects merged (their own instances, each made
@@ -441,6 +556,27 @@ mod tests {
         assert_eq!(
             make(json!({"type": "string", "pattern": "^(?=a)a$"})),
             json!("text")
+        );
+    }
+
+    #[test]
+    fn a_union_constrains_the_properties_beside_it() {
+        let props = json!({"a": {"type": "string"}, "b": {"type": "string"}});
+        // `oneOf` of `required`s: exactly one of them, full or not.
+        let one = make(json!({"type": "object", "properties": props,
+            "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}));
+        assert_eq!(one, json!({"a": "text"}));
+        // `anyOf` with `not` both: the chosen one's requirement holds and
+        // the pair is broken up.
+        let any = make(json!({"type": "object", "properties": props,
+            "anyOf": [{"required": ["b"]}, {"required": ["a"]}],
+            "not": {"required": ["a", "b"]}}));
+        assert_eq!(any, json!({"b": "text"}));
+        // A member with a shape of its own beside no object shape is the
+        // instance's schema, as before.
+        assert_eq!(
+            make(json!({"oneOf": [{"type": "integer", "minimum": 3}, {"type": "string"}]})),
+            json!(3)
         );
     }
 }
