@@ -403,6 +403,7 @@ fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error
         crate::wire::tests(
             &generated.file,
             &normalized.value,
+            &doc.value,
             &lib,
             &env,
             &format::header(&provenance),

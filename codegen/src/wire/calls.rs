@@ -71,7 +71,14 @@ struct Param<'a> {
 
 /// The calls of every operation of `root` (the document progenitor was
 /// given) that has a builder in `builders`, by client method.
-pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation> {
+///
+/// **Rule: values follow the spec as vendored.** The document progenitor
+/// is given has been rewritten (`normalize`: unions of bare `required`s
+/// dropped, media types copied, parameters handed over); the server
+/// judges by the spec itself, so each value is made from the schema of
+/// the same parameter or body in `source` (the spec, overlays applied),
+/// and from `root`'s only where `source` has no such place.
+pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation> {
     let mut out = Vec::new();
     for op in walk::operations(root) {
         let Some(operation) = walk::operation(root, &op) else {
@@ -99,8 +106,19 @@ pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation
             features: builder.features.clone(),
             gaps: Vec::new(),
         };
+        let vendored = source["paths"][&calls.path].get(&op.method);
+        let vendored_params = vendored
+            .map(|v| parameters(source, &calls.path, v))
+            .unwrap_or_default();
         let mut used: BTreeSet<String> = BTreeSet::new();
         for p in parameters(root, &op.path, operation) {
+            let (schema_root, schema) = match vendored_params
+                .iter()
+                .find(|v| v.name == p.name && v.location == p.location)
+            {
+                Some(v) => (source, v.schema),
+                None => (root, p.schema),
+            };
             let Some(setter) = p
                 .candidates
                 .iter()
@@ -115,12 +133,12 @@ pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation
             };
             used.insert(setter.clone());
             let ty = &builder.setters[&setter];
-            let schema = p.schema.cloned().unwrap_or(Value::Bool(true));
+            let schema = schema.cloned().unwrap_or(Value::Bool(true));
             for (full, call) in [(false, &mut calls.required), (true, &mut calls.all)] {
                 if !full && !p.required {
                     continue;
                 }
-                match instances::to_send(root, &schema, full) {
+                match instances::to_send(schema_root, &schema, full) {
                     Some(v) => call.push((setter.clone(), json_arg(ty, &v))),
                     None => calls.gaps.push(format!(
                         "{} parameter `{}`: no value of its schema could be made",
@@ -149,14 +167,43 @@ pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation
             calls.media = marked
                 .map(str::to_owned)
                 .or_else(|| content.map(|(media, _)| media.clone()));
-            let schema = content.and_then(|(_, m)| m.get("schema"));
+            let vendored_schema = vendored
+                .and_then(|v| v.get("requestBody"))
+                .map(|b| walk::deref(source, b))
+                .and_then(|b| {
+                    b.get("content")?
+                        .get(calls.media.as_deref()?)?
+                        .get("schema")
+                });
+            let (root, schema) = match vendored_schema {
+                Some(schema) => (source, Some(schema)),
+                None => (root, content.and_then(|(_, m)| m.get("schema"))),
+            };
             if is_bytes(ty) {
                 calls.required.push(("body".to_owned(), Arg::Bytes));
                 calls.all.push(("body".to_owned(), Arg::Bytes));
             } else {
                 let schema = schema.cloned().unwrap_or(Value::Bool(true));
+                let required_body = operation
+                    .get("requestBody")
+                    .map(|b| walk::deref(root, b))
+                    .and_then(|b| b.get("required"))
+                    == Some(&Value::Bool(true));
+                let form = calls.media.as_deref().is_some_and(is_form);
+                let full_value = instances::to_send(root, &schema, true);
                 for (full, call) in [(false, &mut calls.required), (true, &mut calls.all)] {
-                    match instances::to_send(root, &schema, full) {
+                    let value = if full {
+                        full_value.clone()
+                    } else {
+                        instances::to_send(root, &schema, false).map(|v| {
+                            if required_body && form {
+                                at_least_one_part(v, full_value.as_ref())
+                            } else {
+                                v
+                            }
+                        })
+                    };
+                    match value {
                         Some(v) => call.push(("body".to_owned(), json_arg(ty, &v))),
                         None => calls
                             .gaps
@@ -171,6 +218,29 @@ pub fn plan(root: &Value, builders: &BTreeMap<String, Builder>) -> Vec<Operation
     }
     out.sort_by(|a, b| a.method.cmp(&b.method));
     out
+}
+
+/// A form media type: its body is its properties as parts.
+pub(super) fn is_form(media: &str) -> bool {
+    media.starts_with("multipart/form-data")
+        || media.starts_with("application/x-www-form-urlencoded")
+}
+
+/// **Rule: a required form body has a part.** A form with no properties
+/// encodes as nothing (`x-www-form-urlencoded`: an empty body;
+/// `multipart`: RFC 2046 requires at least one body part), which is no
+/// body at all; so when the spec requires the body and none of its
+/// properties, the required-arguments call sends the first property of
+/// the every-argument call.
+fn at_least_one_part(minimal: Value, full: Option<&Value>) -> Value {
+    match (&minimal, full) {
+        (Value::Object(m), Some(Value::Object(f))) if m.is_empty() => f
+            .iter()
+            .next()
+            .map(|(k, v)| Value::Object([(k.clone(), v.clone())].into_iter().collect()))
+            .unwrap_or(minimal),
+        _ => minimal,
+    }
 }
 
 fn json_arg(ty: &str, v: &Value) -> Arg {

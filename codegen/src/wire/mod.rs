@@ -50,10 +50,18 @@ pub fn base_url_env(client_base_url_env: &str) -> String {
 }
 
 /// The tests of the crate `lib` (its name as a path) whose code is `file`
-/// generated from `spec` (the document progenitor was given).
-pub fn tests(file: &syn::File, spec: &Value, lib: &str, env: &str, header: &str) -> Tests {
+/// generated from `spec` (the document progenitor was given), with values
+/// made from `source` (the spec as vendored, overlays applied).
+pub fn tests(
+    file: &syn::File,
+    spec: &Value,
+    source: &Value,
+    lib: &str,
+    env: &str,
+    header: &str,
+) -> Tests {
     let builders = setters::read(file, lib);
-    let operations = calls::plan(spec, &builders);
+    let operations = calls::plan(spec, source, &builders);
     Tests {
         source: render::file(header, lib, env, &operations),
         operations,
