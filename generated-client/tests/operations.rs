@@ -16,10 +16,11 @@
 //! cargo xtask wire --spec <spec>              # against Prism, one line per operation
 //! OPENAI_TEST_BASE_URL=http://127.0.0.1:4010 cargo test --test operations
 //! ```
+#[rustfmt::skip]
 mod harness {
     //! What the operation tests share: the client, the values, the verdict.
-    use client::runtime::GeneratedClient;
     use openai_admin_client as client;
+    use client::runtime::GeneratedClient;
     /// The variable naming the server the tests call.
     pub const BASE_URL_ENV: &str = "OPENAI_TEST_BASE_URL";
     /// The credential given for every security scheme (`user:password` for
@@ -46,9 +47,12 @@ mod harness {
     }
     /// `json` read as the type a setter takes.
     pub fn value<T: serde::de::DeserializeOwned>(setter: &str, json: &str) -> T {
-        serde_json::from_str(json).unwrap_or_else(|e| {
-            panic!("wire: the value of `{setter}` does not read as its type: {e}: {json}")
-        })
+        serde_json::from_str(json)
+            .unwrap_or_else(|e| {
+                panic!(
+                    "wire: the value of `{setter}` does not read as its type: {e}: {json}"
+                )
+            })
     }
     /// Passes when the server answered with a response the spec documents
     /// for success and the client read it; else fails with one line naming
@@ -62,8 +66,8 @@ mod harness {
             Err(client::Error::ErrorResponse(response)) => {
                 let (status, said) = (response.status(), said(response.headers()));
                 format!(
-                    "{status}: {}",
-                    said.unwrap_or_else(|| format!("{:?}", response.into_inner()))
+                    "{status}: {}", said.unwrap_or_else(|| format!("{:?}", response
+                    .into_inner()))
                 )
             }
             Err(client::Error::UnexpectedResponse(response)) => {
@@ -86,8 +90,8 @@ mod harness {
                 while let Some(event) = events.next().await {
                     if let Err(e) = event {
                         panic!(
-                            "wire: an event does not read: {}",
-                            e.to_string().replace('\n', " ")
+                            "wire: an event does not read: {}", e.to_string()
+                            .replace('\n', " ")
                         );
                     }
                 }
@@ -97,48 +101,36 @@ mod harness {
     }
     /// The violations a validating mock reports in its `sl-violations` header.
     fn said(headers: &reqwest::header::HeaderMap) -> Option<String> {
-        headers
-            .get("sl-violations")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+        headers.get("sl-violations").and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 }
 /// `DELETE /organization/projects/{project_id}/api_keys/{key_id}`.
 #[cfg(feature = "projects")]
+#[rustfmt::skip]
 mod delete_project_api_key {
     use super::harness;
     #[tokio::test]
     async fn required() {
-        let Some(client) = harness::client() else {
-            return;
-        };
+        let Some(client) = harness::client() else { return };
         let result = client
             .delete_project_api_key()
-            .project_id(harness::value::<::std::string::String>(
-                "project_id",
-                "\"text\"",
-            ))
-            .key_id(harness::value::<::std::string::String>(
-                "key_id", "\"text\"",
-            ))
+            .project_id(
+                harness::value::<::std::string::String>("project_id", "\"text\""),
+            )
+            .key_id(harness::value::<::std::string::String>("key_id", "\"text\""))
             .send()
             .await;
         harness::judge(result).await;
     }
     #[tokio::test]
     async fn all() {
-        let Some(client) = harness::client() else {
-            return;
-        };
+        let Some(client) = harness::client() else { return };
         let result = client
             .delete_project_api_key()
-            .project_id(harness::value::<::std::string::String>(
-                "project_id",
-                "\"text\"",
-            ))
-            .key_id(harness::value::<::std::string::String>(
-                "key_id", "\"text\"",
-            ))
+            .project_id(
+                harness::value::<::std::string::String>("project_id", "\"text\""),
+            )
+            .key_id(harness::value::<::std::string::String>("key_id", "\"text\""))
             .send()
             .await;
         harness::judge(result).await;

@@ -12,6 +12,7 @@
 //! | Prism stops on the request (an exception in its validator, e.g. an absent optional `simple` array header) | the process exited while serving the call | the parameter styles in `tests/client.rs` |
 //! | Prism cannot mock an event stream from an object schema | `NO_COMPLEX_OBJECT_TEXT` on `send_stream()` | the SSE reader in `tests/streams_uploads.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
+//! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws), with random and with fixed responses | a 500 whose every violation is in the response, or a `json-schema-faker` exception; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use serde_json::Value;
@@ -20,7 +21,33 @@ use super::calls::Operation;
 
 /// The Prism limitation that keeps `call` of `op` from being judged, from
 /// what it `said` and, when Prism stopped while serving it, its last error.
-pub fn limitation(op: &Operation, call: &str, said: &str, crashed: Option<&str>) -> Option<String> {
+///
+/// `dynamic` is what the call got from Prism answering with random
+/// responses, when it was run again against Prism answering without
+/// chance because that response broke the spec.
+pub fn limitation(
+    op: &Operation,
+    call: &str,
+    said: &str,
+    crashed: Option<&str>,
+    dynamic: Option<&str>,
+) -> Option<String> {
+    if response_broken(said) {
+        let first = |said: &str| {
+            violations(said)
+                .and_then(|v| {
+                    v.first()
+                        .and_then(|v| v["message"].as_str())
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| said.chars().take(160).collect())
+        };
+        return Some(format!(
+            "Prism accepted the request but made no response its spec allows, so the client's reading is not judged (random: {}; fixed: {})",
+            dynamic.map(first).unwrap_or_else(|| "not tried".to_owned()),
+            first(said),
+        ));
+    }
     if let Some(error) = crashed
         && said.contains("error sending request")
     {
@@ -34,9 +61,7 @@ pub fn limitation(op: &Operation, call: &str, said: &str, crashed: Option<&str>)
                 .to_owned(),
         );
     }
-    let form = op.media.as_deref().is_some_and(|m| {
-        m.starts_with("multipart/form-data") || m.starts_with("application/x-www-form-urlencoded")
-    });
+    let form = op.media.as_deref().is_some_and(super::calls::is_form);
     let json = op
         .media
         .as_deref()
@@ -101,10 +126,44 @@ fn is_form_part_as_string(v: &Value) -> bool {
         && (message.ends_with("must be array") || message.ends_with("must be object"))
 }
 
+/// Whether Prism accepted the request and then failed to make a response
+/// its spec allows: a 500 whose every violation is in the response, or an
+/// exception of its response faker. Prism judges the request first (with
+/// `--errors` a violation is a 422 before any response is made), so the
+/// request itself passed.
+pub fn response_broken(said: &str) -> bool {
+    if !said.starts_with("500") {
+        return false;
+    }
+    if said.contains("json-schema-faker") {
+        return true;
+    }
+    violations(said).is_some_and(|found| {
+        !found.is_empty() && found.iter().all(|v| v["location"][0] == "response")
+    })
+}
+
 /// The violations in what Prism said: its `sl-violations` header (a JSON
 /// array) or its problem document's `validation`, after the status.
+///
+/// A list too long for a header Prism cuts (`Too many violations! [..`):
+/// then the violations it holds whole.
 fn violations(said: &str) -> Option<Vec<Value>> {
     let json = &said[said.find(['[', '{'])?..];
+    if said.contains("Too many violations! [") {
+        let mut rest = &json[1..];
+        let mut found = Vec::new();
+        loop {
+            rest = rest.trim_start_matches([',', ' ']);
+            let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+            match values.next() {
+                Some(Ok(v)) => found.push(v),
+                _ => break,
+            }
+            rest = &rest[values.byte_offset()..];
+        }
+        return Some(found);
+    }
     match serde_json::from_str::<Value>(json).ok()? {
         Value::Array(list) => Some(list),
         Value::Object(problem) => problem.get("validation")?.as_array().cloned(),
@@ -135,24 +194,41 @@ mod tests {
         let said = r#"400 Bad Request: [{"location":["request","body","tags"],"severity":"Error","code":"type","message":"Request body property tags must be array"}]"#;
         let multipart = op(Some("multipart/form-data"));
         assert!(
-            limitation(&multipart, "all", said, None)
+            limitation(&multipart, "all", said, None, None)
                 .unwrap()
                 .contains("`tags`")
         );
         // The same violation of a JSON body is the client's.
         assert_eq!(
-            limitation(&op(Some("application/json")), "all", said, None),
+            limitation(&op(Some("application/json")), "all", said, None, None),
             None
         );
         // Another violation beside it makes the call a failure.
         let mixed = r#"422 Unprocessable Entity: {"validation":[{"location":["body","tags"],"code":"type","message":"Request body property tags must be array"},{"location":["query","limit"],"code":"type","message":"must be integer"}]}"#;
-        assert_eq!(limitation(&multipart, "all", mixed, None), None);
+        assert_eq!(limitation(&multipart, "all", mixed, None, None), None);
     }
 
     #[test]
     fn a_crash_needs_the_process_gone() {
         let said = "the client: Communication Error: error sending request for url (http://x/)";
-        assert_eq!(limitation(&op(None), "required", said, None), None);
-        assert!(limitation(&op(None), "required", said, Some("TypeError: x")).is_some());
+        assert_eq!(limitation(&op(None), "required", said, None, None), None);
+        assert!(limitation(&op(None), "required", said, Some("TypeError: x"), None).is_some());
+    }
+
+    #[test]
+    fn a_response_prism_breaks_is_not_the_clients() {
+        let broken = r#"500 Internal Server Error: Too many violations! [{"location":["response","body","data","0"],"code":"required","message":"Response body property data.0 must have required property 'id'"}]"#;
+        assert!(response_broken(broken));
+        let why = limitation(&op(None), "all", broken, None, Some(broken)).unwrap();
+        assert!(why.contains("must have required property 'id'"), "{why}");
+        // A violation of the request beside it is the client's.
+        let mixed = r#"500 Internal Server Error: [{"location":["response","body"],"code":"type","message":"x"},{"location":["request","query","q"],"code":"type","message":"y"}]"#;
+        assert!(!response_broken(mixed));
+        // Cut short by Prism: the whole violations are read.
+        let cut = r#"500 Internal Server Error: Too many violations! [{"location":["response","body"],"code":"type","message":"x"},{"location":["resp"#;
+        assert!(response_broken(cut));
+        assert!(!response_broken(
+            r#"422 Unprocessable Entity: [{"location":["response"]}]"#
+        ));
     }
 }

@@ -37,7 +37,7 @@ pub fn file(header: &str, lib: &str, env: &str, operations: &[Operation]) -> Str
         let cfg = cfg(&op.features);
         let _ = write!(
             out,
-            "\n/// `{} {}`.\n{cfg}mod {} {{\n",
+            "\n/// `{} {}`.\n{cfg}#[rustfmt::skip]\nmod {} {{\n",
             op.http_method, op.path, op.method
         );
         for gap in &op.gaps {
@@ -207,5 +207,7 @@ fn said(headers: &reqwest::header::HeaderMap) -> Option<String> {{
             }
         })
         .collect();
-    format!("\nmod harness {{\n{indented}}}\n")
+    // prettyplease formats the file, not rustfmt (`cargo fmt` in the
+    // user's workspace must leave it as generated).
+    format!("\n#[rustfmt::skip]\nmod harness {{\n{indented}}}\n")
 }

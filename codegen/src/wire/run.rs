@@ -186,8 +186,9 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
 
     let exe = build_tests(&opts.target_dir, &client_dir.join("Cargo.toml"))?;
     let env = test_env(&rendered)?;
-    let mut prism = Prism::start(&opts.prism, &mock_spec)?;
-    let mut verdicts = Vec::new();
+    let mut prism = Prism::start(&opts.prism, &mock_spec, true)?;
+    // Each operation's calls, what they did, and the calls Prism stopped on.
+    let mut ran = Vec::new();
     for op in &rendered.wire {
         let mut names = vec![
             format!("{}::required", op.method),
@@ -200,19 +201,48 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         // Prism stopped on one of these requests: a new one serves each
         // call alone, so the one it stops on is known (its limitation) and
         // the others are judged.
-        let mut stopped_on = std::collections::BTreeMap::new();
+        let mut stopped_on = BTreeMap::new();
         if crashed.is_some() {
-            prism = Prism::start(&opts.prism, &mock_spec)?;
+            prism = Prism::start(&opts.prism, &mock_spec, true)?;
             for name in &names {
                 let (alone, crashed) =
                     run_tests(&exe, &env, &mut prism, std::slice::from_ref(name))?;
                 results.extend(alone);
                 if let Some(error) = crashed {
                     stopped_on.insert(name.clone(), error);
-                    prism = Prism::start(&opts.prism, &mock_spec)?;
+                    prism = Prism::start(&opts.prism, &mock_spec, true)?;
                 }
             }
         }
+        ran.push((op, names, results, stopped_on));
+    }
+    drop(prism);
+    // Calls whose request Prism accepted but whose random response broke
+    // the spec: again against Prism answering from the spec's examples and
+    // schemas without chance (no `-d`).
+    let again: Vec<String> = ran
+        .iter()
+        .flat_map(|(_, _, results, _)| results.iter())
+        .filter(|(_, o)| matches!(o, Outcome::Failed(said) if super::limits::response_broken(said)))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut dynamic_said = BTreeMap::new();
+    if !again.is_empty() {
+        let mut stable = Prism::start(&opts.prism, &mock_spec, false)?;
+        let (results, _) = run_tests(&exe, &env, &mut stable, &again)?;
+        for (_, _, before, _) in &mut ran {
+            for (name, outcome) in &results {
+                if let Some(old) = before.get_mut(name) {
+                    if let Outcome::Failed(said) = old {
+                        dynamic_said.insert(name.clone(), said.clone());
+                    }
+                    *old = outcome.clone();
+                }
+            }
+        }
+    }
+    let mut verdicts = Vec::new();
+    for (op, names, results, stopped_on) in ran {
         let mut verdict = Verdict {
             method: op.method.clone(),
             route: format!("{} {}", op.http_method, op.path),
@@ -228,7 +258,8 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 None => "the test did not run".to_owned(),
             };
             let crashed = stopped_on.get(name).map(String::as_str);
-            match super::limits::limitation(op, &call, &said, crashed) {
+            let dynamic = dynamic_said.get(name).map(String::as_str);
+            match super::limits::limitation(op, &call, &said, crashed, dynamic) {
                 Some(limitation) => verdict.unjudged.push((call, limitation)),
                 None => verdict.failures.push((call, said)),
             }
@@ -385,9 +416,10 @@ impl Drop for Prism {
 
 impl Prism {
     /// Prism mocking `spec` on a free loopback port, validating requests
-    /// as errors and answering with dynamic instances; ready when it
-    /// answers HTTP.
-    pub fn start(bin: &Path, spec: &Path) -> Result<Self, Error> {
+    /// as errors and answering with random instances of the response
+    /// schemas (`dynamic`) or with their examples and fixed instances;
+    /// ready when it answers HTTP.
+    pub fn start(bin: &Path, spec: &Path, dynamic: bool) -> Result<Self, Error> {
         if !bin.exists() {
             return Err(Error::Usage(format!(
                 "{} not found: run `npm ci --prefix tests/prism` (needs Node.js)",
@@ -398,12 +430,17 @@ impl Prism {
             .and_then(|l| l.local_addr())
             .map_err(|e| Error::Build(format!("no free port: {e}")))?
             .port();
-        let log = spec.with_extension("prism.log");
+        let log = spec.with_extension(if dynamic {
+            "prism.log"
+        } else {
+            "static.prism.log"
+        });
         let log_file = std::fs::File::create(&log).map_err(|e| Error::io(&log, e))?;
         let err_file = log_file.try_clone().map_err(|e| Error::io(&log, e))?;
         let child = Command::new(bin)
-            .args(["mock", "--errors", "-d", "--host", "127.0.0.1", "--port"])
+            .args(["mock", "--errors", "--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
+            .args(dynamic.then_some("-d"))
             .arg(spec)
             .stdout(Stdio::from(log_file))
             .stderr(Stdio::from(err_file))
