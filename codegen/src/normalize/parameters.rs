@@ -46,6 +46,11 @@ fn handed_over(root: &Value, p: &Value) -> bool {
                 s.get("properties").is_some() || s.get("additionalProperties").is_some()
             }));
     let style = p.get("style").and_then(Value::as_str);
+    // progenitor sends a query array only exploded (`ids=1&ids=2`, `form`'s
+    // default); `explode: false` (`ids=1,2`) is the runtime's. Found by
+    // Prism rejecting `colors=red&colors=red` (`tests/wire.rs`).
+    let is_array = kind == Some("array") || schema.is_some_and(|s| s.get("items").is_some());
+    let unexploded = p.get("explode") == Some(&Value::Bool(false));
     match p.get("in").and_then(Value::as_str) {
         Some("cookie") => schema.is_some(),
         Some("query") => {
@@ -53,6 +58,7 @@ fn handed_over(root: &Value, p: &Value) -> bool {
                 style,
                 Some("deepObject" | "spaceDelimited" | "pipeDelimited")
             ) || is_object
+                || (is_array && unexploded)
         }
         Some("header") => kind == Some("array") || is_object,
         _ => false,

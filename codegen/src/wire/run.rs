@@ -156,8 +156,27 @@ impl Report {
 const CRATE: &str = "wire-client";
 
 /// Generate the crate with its tests into `work_dir/client`, start Prism
-/// on the spec, run each operation's tests against it, and judge each.
+/// on the spec, run each operation's tests against it, and judge each:
+/// [`prepare`], then [`judge`].
 pub fn run(opts: &Options) -> Result<Report, Error> {
+    judge(opts, &prepare(opts)?)
+}
+
+/// What [`prepare`] wrote: the crate and the spec the mock serves.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The generated crate's directory (`work_dir/client`).
+    pub client_dir: PathBuf,
+    /// The spec Prism mocks (`work_dir/mock-spec.json`).
+    pub mock_spec: PathBuf,
+    /// The spec, as named in messages.
+    pub spec: String,
+    rendered: pipeline::Rendered,
+}
+
+/// Generate the crate with its tests into `work_dir/client` (a workspace
+/// of its own, pinned by the lockfile) and write the spec the mock serves.
+pub fn prepare(opts: &Options) -> Result<Prepared, Error> {
     let client_dir = opts.work_dir.join("client");
     let mut target = Target::standalone(&opts.spec, &client_dir, CRATE)?;
     if let Some(config) = &opts.config {
@@ -183,10 +202,27 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
     let doc = pipeline::load_overlaid(&target)?;
     let json = serde_json::to_string_pretty(&doc.value).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&mock_spec, json).map_err(|e| Error::io(&mock_spec, e))?;
+    Ok(Prepared {
+        client_dir,
+        mock_spec,
+        spec: target.spec_display,
+        rendered,
+    })
+}
 
+/// Build the prepared crate's tests as they are now, start Prism on its
+/// spec, run each operation's tests, and judge each.
+pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
+    let Prepared {
+        client_dir,
+        mock_spec,
+        rendered,
+        ..
+    } = prepared;
+    let mock_spec = mock_spec.as_path();
     let exe = build_tests(&opts.target_dir, &client_dir.join("Cargo.toml"))?;
-    let env = test_env(&rendered)?;
-    let mut prism = Prism::start(&opts.prism, &mock_spec, true)?;
+    let env = test_env(rendered)?;
+    let mut prism = Prism::start(&opts.prism, mock_spec, true)?;
     // Each operation's calls, what they did, and the calls Prism stopped on.
     let mut ran = Vec::new();
     for op in &rendered.wire {
@@ -203,14 +239,14 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         // the others are judged.
         let mut stopped_on = BTreeMap::new();
         if crashed.is_some() {
-            prism = Prism::start(&opts.prism, &mock_spec, true)?;
+            prism = Prism::start(&opts.prism, mock_spec, true)?;
             for name in &names {
                 let (alone, crashed) =
                     run_tests(&exe, &env, &mut prism, std::slice::from_ref(name))?;
                 results.extend(alone);
                 if let Some(error) = crashed {
                     stopped_on.insert(name.clone(), error);
-                    prism = Prism::start(&opts.prism, &mock_spec, true)?;
+                    prism = Prism::start(&opts.prism, mock_spec, true)?;
                 }
             }
         }
@@ -228,7 +264,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         .collect();
     let mut dynamic_said = BTreeMap::new();
     if !again.is_empty() {
-        let mut stable = Prism::start(&opts.prism, &mock_spec, false)?;
+        let mut stable = Prism::start(&opts.prism, mock_spec, false)?;
         let (results, _) = run_tests(&exe, &env, &mut stable, &again)?;
         for (_, _, before, _) in &mut ran {
             for (name, outcome) in &results {
@@ -267,7 +303,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         verdicts.push(verdict);
     }
     Ok(Report {
-        spec: target.spec_display,
+        spec: prepared.spec.clone(),
         verdicts,
     })
 }
@@ -482,8 +518,7 @@ impl Prism {
                 let log = std::fs::read_to_string(&self.log).unwrap_or_default();
                 let error = log
                     .lines()
-                    .filter(|l| l.contains("Error"))
-                    .last()
+                    .rfind(|l| l.contains("Error"))
                     .unwrap_or("no message")
                     .trim()
                     .to_owned();
