@@ -409,6 +409,12 @@ impl Maker<'_, '_> {
 
     /// `allOf`: the members' objects merged (their own instances, each made
     /// as an object), or the one member's instance.
+    ///
+    /// **Rule: `allOf`'s `required` spans its members.** A property one
+    /// member requires and another defines (`allOf: [Props, {required:
+    /// [model]}]`) must be in the instance: every member is made with the
+    /// `required` of all of them (a name a member does not define is
+    /// ignored by it).
     fn all_of(&mut self, s: &Map<String, Value>, members: &[Value], depth: usize) -> Option<Value> {
         let mut merged = Map::new();
         let mut other = None;
@@ -416,8 +422,30 @@ impl Maker<'_, '_> {
         own.remove("allOf");
         let own = Value::Object(own);
         let has_own = own.get("properties").is_some();
-        for member in members.iter().chain(has_own.then_some(&own)) {
-            match self.make(member, depth + 1)? {
+        let all: Vec<&Value> = members.iter().chain(has_own.then_some(&own)).collect();
+        let mut required: Vec<Value> = Vec::new();
+        for member in all.iter().map(|m| walk::deref(self.root, m)).chain([&own]) {
+            for name in member
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !required.contains(name) {
+                    required.push(name.clone());
+                }
+            }
+        }
+        for member in all {
+            let member = match walk::deref(self.root, member) {
+                Value::Object(m) if !required.is_empty() => {
+                    let mut m = m.clone();
+                    m.insert("required".to_owned(), Value::Array(required.clone()));
+                    Value::Object(m)
+                }
+                m => m.clone(),
+            };
+            match self.make(&member, depth + 1)? {
                 Value::Object(m) => merged.extend(m),
                 v => other = Some(v),
             }
@@ -456,7 +484,7 @@ impl Maker<'_, '_> {
             Some(inner) if !inner.ends_with('\\') => inner,
             _ => pattern,
         };
-        let regex = rand_regex::Regex::compile(pattern, 8).ok()?;
+        let regex = rand_regex::Regex::compile(&ecma_classes(pattern), 8).ok()?;
         let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
         let max = s
             .get("maxLength")
@@ -469,6 +497,62 @@ impl Maker<'_, '_> {
 }
 
 /// A string its schema takes: by `format`, padded to `minLength`.
+/// **Rule: a schema's `pattern` is an ECMA-262 regular expression**
+/// (JSON Schema; the generated types check it with `regress`): `\d` and
+/// `\w` are ASCII (`[0-9]`, `[A-Za-z0-9_]`), not Unicode's digits and
+/// letters as in the sampler's syntax. Rewritten before sampling, inside
+/// and outside character classes.
+fn ecma_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let (inside, outside) = match next {
+                    'd' => ("0-9", "[0-9]"),
+                    'D' => ("[^0-9]", "[^0-9]"),
+                    'w' => ("A-Za-z0-9_", "[A-Za-z0-9_]"),
+                    'W' => ("[^A-Za-z0-9_]", "[^A-Za-z0-9_]"),
+                    _ => {
+                        out.push(c);
+                        out.push(next);
+                        continue;
+                    }
+                };
+                out.push_str(if in_class { inside } else { outside });
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in the class (or after `^`) is a literal.
+                let rest = chars.as_str();
+                let lead = if rest.starts_with("^]") {
+                    2
+                } else if rest.starts_with(']') {
+                    1
+                } else {
+                    0
+                };
+                out.push_str(&rest[..lead]);
+                for _ in 0..lead {
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn string(s: &Map<String, Value>) -> String {
     let text = match s.get("format").and_then(Value::as_str) {
         Some("date-time") => "2024-01-02T03:04:05Z",
@@ -522,12 +606,16 @@ mod tests {
     use super::{Maker, Mode};
 
     fn make(schema: serde_json::Value) -> serde_json::Value {
+        make_in(Mode::Full, schema)
+    }
+
+    fn make_in(mode: Mode, schema: serde_json::Value) -> serde_json::Value {
         let root = json!({});
         let mut rng = ChaCha8Rng::seed_from_u64(super::super::INSTANCE_SEED);
         Maker {
             root: &root,
             rng: &mut rng,
-            mode: Mode::Full,
+            mode,
             sending: false,
         }
         .make(&schema, 0)
@@ -577,6 +665,31 @@ mod tests {
         assert_eq!(
             make(json!({"oneOf": [{"type": "integer", "minimum": 3}, {"type": "string"}]})),
             json!(3)
+        );
+    }
+
+    #[test]
+    fn all_of_requires_across_its_members() {
+        let made = make_in(
+            Mode::Required,
+            json!({"allOf": [
+                {"type": "object", "properties": {"model": {"type": "string"}}},
+                {"type": "object", "properties": {"input": {"type": "string"}},
+                 "required": ["model", "input"]}
+            ]}),
+        );
+        assert_eq!(made, json!({"model": "text", "input": "text"}));
+    }
+
+    #[test]
+    fn pattern_classes_are_ecma_ascii() {
+        assert_eq!(super::ecma_classes(r"\d{7,15}"), "[0-9]{7,15}");
+        assert_eq!(super::ecma_classes(r"[\w.-]+@\\d"), r"[A-Za-z0-9_.-]+@\\d");
+        assert_eq!(super::ecma_classes(r"[^\D]"), "[^[^0-9]]");
+        let phone = make(json!({"type": "string", "pattern": r"\d{7,15}"}));
+        assert!(
+            phone.as_str().unwrap().bytes().all(|b| b.is_ascii_digit()),
+            "{phone}"
         );
     }
 }

@@ -65,7 +65,7 @@ pub fn limitation(
     let json = op
         .media
         .as_deref()
-        .is_none_or(|m| crate::examples::is_json_media(m));
+        .is_none_or(crate::examples::is_json_media);
     let text = |v: &Value| {
         let location: Vec<&str> = v["location"]
             .as_array()

@@ -151,14 +151,17 @@ pub fn value<T: serde::de::DeserializeOwned>(setter: &str, json: &str) -> T {{
 /// for success and the client read it; else fails with one line naming
 /// the status and what the server said (a validating mock puts the
 /// violations in `sl-violations` or the body).
-pub async fn judge<T, E: std::fmt::Debug>(
+/// (Error bodies of any type, JSON or bytes: the client's own `Display`.)
+pub async fn judge<T, E>(
     result: Result<client::ResponseValue<T>, client::Error<E>>,
-) {{
+) where
+    client::Error<E>: std::fmt::Display,
+{{
     let failure = match result {{
         Ok(_) => return,
         Err(client::Error::ErrorResponse(response)) => {{
             let (status, said) = (response.status(), said(response.headers()));
-            format!("{{status}}: {{}}", said.unwrap_or_else(|| format!("{{:?}}", response.into_inner())))
+            format!("{{status}}: {{}}", said.unwrap_or_else(|| client::Error::ErrorResponse(response).to_string()))
         }}
         Err(client::Error::UnexpectedResponse(response)) => {{
             let status = response.status();
@@ -172,9 +175,12 @@ pub async fn judge<T, E: std::fmt::Debug>(
 }}
 
 /// [`judge`] for an event stream: it opens, and every event reads.
-pub async fn judge_stream<T: serde::de::DeserializeOwned, E: std::fmt::Debug>(
+#[allow(dead_code, reason = "only operations with an event stream call it")]
+pub async fn judge_stream<T: serde::de::DeserializeOwned, E>(
     result: Result<client::runtime::EventStream<T>, client::Error<E>>,
-) {{
+) where
+    client::Error<E>: std::fmt::Display,
+{{
     use futures::StreamExt as _;
     match result {{
         Ok(mut events) => {{
