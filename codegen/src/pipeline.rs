@@ -789,7 +789,7 @@ fn standalone_manifest(
 
 /// What the generated tests (`tests/operations.rs`, [`crate::wire`]) use
 /// beyond the crate's own dependencies.
-pub const TEST_DEPENDENCIES: &str = "# The generated tests (tests/operations.rs).\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
+pub const TEST_DEPENDENCIES: &str = "# The generated tests (tests/operations.rs).\n[dev-dependencies]\nfutures = \"0.3\"\ntokio = { version = \"1\", features = [\"macros\", \"rt\", \"rt-multi-thread\"] }\n";
 
 /// `src/lib.rs` of a standalone crate: the generated code as a module that
 /// `cargo fmt` and clippy leave alone (so the crate can sit in a workspace
