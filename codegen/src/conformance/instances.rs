@@ -436,7 +436,12 @@ impl Maker<'_, '_> {
                 }
             }
         }
+        let mut constrained = false;
         for member in all {
+            if !constrains(walk::deref(self.root, member)) {
+                continue;
+            }
+            constrained = true;
             let member = match walk::deref(self.root, member) {
                 Value::Object(m) if !required.is_empty() => {
                     let mut m = m.clone();
@@ -447,13 +452,44 @@ impl Maker<'_, '_> {
             };
             match self.make(&member, depth + 1)? {
                 Value::Object(m) => merged.extend(m),
-                v => other = Some(v),
+                v => {
+                    other.get_or_insert(v);
+                }
             }
         }
         match other {
             Some(v) if merged.is_empty() => Some(v),
+            None if !constrained => Some(json!("value")),
             _ => Some(Value::Object(merged)),
         }
+    }
+}
+
+/// **Rule: an `allOf` member of annotations only adds no value.** A
+/// member that only says `description`, `title`, `example`, .. (`allOf:
+/// [{$ref: MergeStrategy}, {description: ..}]`) admits every value; the
+/// instance is the constraining members' (else `"value"` would replace
+/// the `$ref`'s enum value).
+fn constrains(schema: &Value) -> bool {
+    const ANNOTATIONS: [&str; 11] = [
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "$comment",
+    ];
+    match schema {
+        Value::Object(m) => m
+            .keys()
+            .any(|k| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-")),
+        Value::Bool(b) => !b,
+        _ => true,
     }
 }
 
@@ -679,6 +715,20 @@ mod tests {
             ]}),
         );
         assert_eq!(made, json!({"model": "text", "input": "text"}));
+    }
+
+    #[test]
+    fn annotation_members_of_all_of_add_no_value() {
+        let v = make(json!({"allOf": [
+            {"type": "string", "enum": ["OVERWRITE"]},
+            {"description": "The merge strategy."}
+        ]}));
+        assert_eq!(v, json!("OVERWRITE"));
+        let v = make(json!({"allOf": [
+            {"type": "integer", "minimum": 5},
+            {"title": "t", "x-kind": "count"}
+        ]}));
+        assert_eq!(v, json!(5));
     }
 
     #[test]
