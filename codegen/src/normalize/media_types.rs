@@ -185,6 +185,7 @@ fn is_binary(root: &Value, schema: &Value) -> bool {
 pub(super) fn rewrite(n: &mut Normalized) {
     stray_encodings(n);
     schemaless_json_responses(n);
+    ranged_json_responses(n);
     split(n);
     // Component names, kept up to date as this step adds some.
     let mut taken = super::component_type_names(&n.value);
@@ -402,6 +403,77 @@ fn schemaless_json_responses(n: &mut Normalized) {
         n.change(
             "media-types",
             format!("{count} JSON responses without a schema are read as any JSON value"),
+        );
+    }
+}
+
+/// Whether a body under `media_type`, of the schema `media` gives, is
+/// JSON: the range admits JSON (`*/*`, `application/*`) and the schema is
+/// structured (an object, an array, `allOf`) or a JSON scalar other than a
+/// string.
+fn json_in_range(root: &Value, media_type: &str, media: &Value) -> bool {
+    let essence = essence(media_type);
+    let schema = media.get("schema").map(|s| walk::deref(root, s));
+    matches!(essence.as_str(), "*/*" | "application/*")
+        && schema.is_some_and(|s| {
+            is_structured(s)
+                || matches!(
+                    s.get("type").and_then(Value::as_str),
+                    Some("integer" | "number" | "boolean")
+                )
+        })
+}
+
+/// **Rule: a response under a media range is read as JSON when its schema
+/// is.** A response documented as `*/*` (or `application/*`) with an
+/// object, array or number schema is that JSON: the client asks for and
+/// reads `application/json`, a type of the range, as its type, instead of
+/// handing the caller bytes (the request side is [`wildcard`]).
+fn ranged_json_responses(n: &mut Normalized) {
+    let mut renamed = Vec::new();
+    for op in walk::operations(&n.value) {
+        let root = &n.value;
+        let Some(responses) = walk::operation(root, &op)
+            .and_then(|o| o.get("responses"))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        for (status, response) in responses {
+            let Some(content) = response.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            if content.keys().any(|k| essence(k) == "application/json") {
+                continue;
+            }
+            if let Some((media_type, _)) = content.iter().find(|(k, m)| json_in_range(root, k, m)) {
+                renamed.push((op.clone(), status.clone(), media_type.clone()));
+            }
+        }
+    }
+    for (op, status, media_type) in renamed {
+        let Some(Value::Object(content)) = walk::operation_mut(&mut n.value, &op)
+            .and_then(|o| o.get_mut("responses"))
+            .and_then(|r| r.get_mut(&status))
+            .and_then(|r| r.get_mut("content"))
+        else {
+            continue;
+        };
+        let old = std::mem::take(content);
+        *content = old
+            .into_iter()
+            .map(|(k, v)| {
+                if k == media_type {
+                    ("application/json".to_owned(), v)
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        let name = op.id.clone().unwrap_or_else(|| op.at.clone());
+        n.change(
+            "media-types",
+            format!("{name}: the {status} response under the media range {media_type} is read as application/json"),
         );
     }
 }
@@ -666,17 +738,9 @@ fn wildcard(
     if !essence.contains('*') {
         return None;
     }
-    let schema = media.get("schema").map(|s| walk::deref(root, s));
-    let structured = schema.is_some_and(|s| {
-        is_structured(s)
-            || matches!(
-                s.get("type").and_then(Value::as_str),
-                Some("integer" | "number" | "boolean")
-            )
-    });
-    let json_allowed = matches!(essence.as_str(), "*/*" | "application/*");
+    let json = json_in_range(root, media_type, media);
     let mut media = media.clone();
-    let concrete = if structured && json_allowed {
+    let concrete = if json {
         "application/json"
     } else {
         media["schema"] = json!({"type": "string", "format": "binary"});
@@ -876,6 +940,41 @@ components:
                 .get("encoding")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn responses_under_a_media_range_are_read_as_json_when_their_schema_is() {
+        let n = run(r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /info:
+    get:
+      operationId: info
+      responses:
+        "200":
+          description: ok
+          content: {"*/*": {schema: {type: object, properties: {n: {type: integer}}}}}
+        "400":
+          description: bad
+          content: {"*/*": {schema: {type: string}}}
+  /image:
+    get:
+      operationId: image
+      responses:
+        "200":
+          description: ok
+          content: {"image/*": {schema: {type: object}}}
+"#);
+        let info = &n.value["paths"]["/info"]["get"]["responses"];
+        assert!(
+            info["200"]["content"]["application/json"].is_object(),
+            "{info}"
+        );
+        // Text stays as it is; a range that admits no JSON too.
+        assert!(info["400"]["content"]["*/*"].is_object(), "{info}");
+        let image = &n.value["paths"]["/image"]["get"]["responses"]["200"]["content"];
+        assert!(image["image/*"].is_object(), "{image}");
     }
 
     #[test]
