@@ -53,8 +53,15 @@ pub struct Operation {
     pub media: Option<String>,
     /// The builder has `send_stream()`.
     pub streams: bool,
+    /// The spec documents a success (`2XX`) response; when it documents
+    /// none, a documented error status the server answers with is the
+    /// spec's own answer to a valid request.
+    pub success: bool,
     /// The Cargo features the operation compiles with.
     pub features: Vec<String>,
+    /// Its optional parameters, `(in, name)`: the `required` call sends
+    /// none of them.
+    pub optional: Vec<(String, String)>,
     /// What the calls cannot include, and why.
     pub gaps: Vec<String>,
 }
@@ -103,7 +110,9 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
             all: Vec::new(),
             media: None,
             streams: builder.streams,
+            success: documents_success(operation),
             features: builder.features.clone(),
+            optional: Vec::new(),
             gaps: Vec::new(),
         };
         let vendored = source["paths"][&calls.path].get(&op.method);
@@ -132,6 +141,11 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                 continue;
             };
             used.insert(setter.clone());
+            if !p.required {
+                calls
+                    .optional
+                    .push((p.location.to_owned(), p.name.to_owned()));
+            }
             let ty = &builder.setters[&setter];
             let schema = schema.cloned().unwrap_or(Value::Bool(true));
             for (full, call) in [(false, &mut calls.required), (true, &mut calls.all)] {
@@ -218,6 +232,15 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
     }
     out.sort_by(|a, b| a.method.cmp(&b.method));
     out
+}
+
+/// The operation documents a `2XX` response (or only `default`, which
+/// covers success).
+fn documents_success(operation: &Value) -> bool {
+    let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+        return true;
+    };
+    responses.keys().any(|k| k.starts_with('2')) || responses.keys().all(|k| k == "default")
 }
 
 /// A form media type: its body is its properties as parts.

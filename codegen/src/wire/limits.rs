@@ -10,7 +10,9 @@
 //! | limitation | recognised by | covered by |
 //! |---|---|---|
 //! | Prism stops on the request (an exception in its validator, e.g. an absent optional `simple` array header) | the process exited while serving the call | the parameter styles in `tests/client.rs` |
-//! | Prism cannot mock an event stream from an object schema | `NO_COMPLEX_OBJECT_TEXT` on `send_stream()` | the SSE reader in `tests/streams_uploads.rs` |
+//! | Prism cannot serialise an object schema as a response of a media type that is not JSON (an event stream, `*/*`) | `NO_COMPLEX_OBJECT_TEXT` (its response serializer: the request was judged first and passed) | the SSE reader and the `*/*` response in `tests/streams_uploads.rs` |
+//! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
+//! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
 //! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws), with random and with fixed responses | a 500 whose every violation is in the response, or a `json-schema-faker` exception; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
@@ -55,11 +57,34 @@ pub fn limitation(
             "Prism stopped while serving this request ({error})"
         ));
     }
-    if call == "stream" && said.contains("NO_COMPLEX_OBJECT_TEXT") {
-        return Some(
-            "Prism cannot mock an event stream from an object schema (\"Cannot serialise complex objects as text\")"
-                .to_owned(),
-        );
+    if said.contains("NO_COMPLEX_OBJECT_TEXT") {
+        let what = if call == "stream" {
+            "an event stream"
+        } else {
+            "a response of a media type that is not JSON (`*/*`)"
+        };
+        return Some(format!(
+            "Prism cannot serialise an object schema as {what} (\"Cannot serialise complex objects as text\"); it accepted the request"
+        ));
+    }
+    if said.contains("NO_PATH_MATCHED_ERROR") && op.path.contains('#') {
+        return Some(format!(
+            "Prism matches the `#{}` fragment of the path as part of it, and no request carries a fragment (RFC 3986 §3.5)",
+            op.path.split_once('#').map(|(_, f)| f).unwrap_or_default()
+        ));
+    }
+    if call == "required"
+        && let Some(found) = violations(said)
+        && !found.is_empty()
+        && let Some(names) = found
+            .iter()
+            .map(|v| unsent_parameter(op, v))
+            .collect::<Option<Vec<&str>>>()
+    {
+        return Some(format!(
+            "Prism judges the optional parameter `{}`, which this call does not send (it reads an absent `deepObject` parameter as `{{}}`)",
+            names.join("`, `")
+        ));
     }
     let form = op.media.as_deref().is_some_and(super::calls::is_form);
     let json = op
@@ -110,6 +135,24 @@ pub fn limitation(
         ));
     }
     None
+}
+
+/// The name of the optional parameter `v` is located at, if it is one
+/// (`["request", "query", "sort"]`).
+fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
+    let location: Vec<&str> = v["location"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|l| *l != "request")
+        .collect();
+    let [within, name, ..] = location.as_slice() else {
+        return None;
+    };
+    op.optional
+        .iter()
+        .find(|(l, n)| l == within && n == name)
+        .map(|(_, n)| n.as_str())
 }
 
 /// A violation of a body property's `type` array or object.
@@ -184,9 +227,40 @@ mod tests {
             all: Vec::new(),
             media: media.map(str::to_owned),
             streams: false,
+            success: true,
             features: Vec::new(),
+            optional: vec![("query".into(), "sort".into())],
             gaps: Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_unsent_optional_parameter_is_prisms_only_in_the_required_call() {
+        let said = r#"422 Unprocessable Entity: [{"location":["request","query","sort"],"severity":"Error","code":"required","message":"Request query parameter sort must have required property 'by'"}]"#;
+        assert!(
+            limitation(&op(None), "required", said, None, None)
+                .unwrap()
+                .contains("`sort`")
+        );
+        // The `all` call sends it: the violation is the client's.
+        assert_eq!(limitation(&op(None), "all", said, None, None), None);
+        // A required parameter's violation is the client's.
+        let other = said.replace("sort", "limit");
+        assert_eq!(limitation(&op(None), "required", &other, None, None), None);
+    }
+
+    #[test]
+    fn a_fragment_path_prism_cannot_route_is_prisms() {
+        let said = r#"404 Not Found: {"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved, no path matched"}"#;
+        let mut fragment = op(None);
+        fragment.path = "/#X-Amz-Target=Svc.Op".into();
+        assert!(
+            limitation(&fragment, "all", said, None, None)
+                .unwrap()
+                .contains("X-Amz-Target")
+        );
+        // Any other path Prism does not find is the client's.
+        assert_eq!(limitation(&op(None), "all", said, None, None), None);
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub fn file(header: &str, lib: &str, env: &str, operations: &[Operation]) -> Str
             let _ = writeln!(out, "    //! Not sent: {gap}.");
         }
         out.push_str("    use super::harness;\n");
+        let judge = if op.success {
+            "judge"
+        } else {
+            "judge_documented"
+        };
         for (name, call) in [("required", &op.required), ("all", &op.all)] {
             let _ = write!(
                 out,
@@ -53,7 +58,7 @@ pub fn file(header: &str, lib: &str, env: &str, operations: &[Operation]) -> Str
             write_args(&mut out, call);
             let _ = writeln!(
                 out,
-                "            .send()\n            .await;\n        harness::judge(result).await;\n    }}"
+                "            .send()\n            .await;\n        harness::{judge}(result).await;\n    }}"
             );
         }
         if op.streams {
@@ -172,6 +177,21 @@ pub async fn judge<T, E>(
         Err(e) => format!("the client: {{e}}"),
     }};
     panic!("wire: {{}}", failure.replace('\n', " "));
+}}
+
+/// [`judge`] for an operation that documents no success response: a
+/// documented error the client read, with no violation reported, is the
+/// spec's answer to a valid request.
+#[allow(dead_code, reason = "only operations without a success response call it")]
+pub async fn judge_documented<T, E>(
+    result: Result<client::ResponseValue<T>, client::Error<E>>,
+) where
+    client::Error<E>: std::fmt::Display,
+{{
+    match result {{
+        Err(client::Error::ErrorResponse(response)) if said(response.headers()).is_none() => {{}}
+        other => judge(other).await,
+    }}
 }}
 
 /// [`judge`] for an event stream: it opens, and every event reads.
