@@ -511,8 +511,16 @@ impl Maker<'_, '_> {
     /// when the pattern reads as a regex `rand_regex` can sample (no
     /// look-around, no back-references, anchors only at its ends) and a few
     /// samples give one.
+    ///
+    /// **Rule: an instance matches its pattern as the client reads it.**
+    /// Each sample is checked with the engine the generated types use
+    /// (`regress`, ECMA-262 with `u`): the sampler's Unicode tables are
+    /// not regress's (a letter of a newer Unicode version is `\p{L}` to
+    /// one only), and a sample only one of them takes is not an instance.
     fn matching(&mut self, s: &Map<String, Value>) -> Option<String> {
-        let pattern = s.get("pattern").and_then(Value::as_str)?;
+        let full = s.get("pattern").and_then(Value::as_str)?;
+        let client = regress::Regex::with_flags(full, "u").ok();
+        let pattern = full;
         // A sample of the pattern between its anchors matches it anchored
         // (`rand_regex` takes no anchors; JSON Schema's are searched for).
         let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
@@ -528,7 +536,10 @@ impl Maker<'_, '_> {
             .unwrap_or(u64::MAX) as usize;
         (0..8)
             .map(|_| rand::Rng::sample::<String, _>(&mut *self.rng, &regex))
-            .find(|text| (min..=max).contains(&text.chars().count()))
+            .find(|text| {
+                (min..=max).contains(&text.chars().count())
+                    && client.as_ref().is_none_or(|r| r.find(text).is_some())
+            })
     }
 }
 
@@ -715,6 +726,28 @@ mod tests {
             ]}),
         );
         assert_eq!(made, json!({"model": "text", "input": "text"}));
+    }
+
+    #[test]
+    fn unicode_class_samples_match_as_the_client_reads_them() {
+        // amazonaws-translate's identifiers: `\p{L}` of the sampler's
+        // Unicode tables is not always `\p{L}` of regress's.
+        let pattern = r"^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$";
+        let client = regress::Regex::with_flags(pattern, "u").unwrap();
+        let schema = json!({"type": "string", "pattern": pattern, "maxLength": 32});
+        let root = json!({});
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut maker = Maker {
+            root: &root,
+            rng: &mut rng,
+            mode: Mode::Random,
+            sending: false,
+        };
+        for _ in 0..300 {
+            let v = maker.make(&schema, 0).unwrap();
+            let text = v.as_str().unwrap();
+            assert!(client.find(text).is_some(), "{text:?}");
+        }
     }
 
     #[test]
