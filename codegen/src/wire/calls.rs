@@ -62,6 +62,9 @@ pub struct Operation {
     /// Its optional parameters, `(in, name)`: the `required` call sends
     /// none of them.
     pub optional: Vec<(String, String)>,
+    /// The media ranges (`*/*`, `application/*`) its responses are
+    /// documented under, in the spec as vendored.
+    pub response_ranges: Vec<String>,
     /// What the calls cannot include, and why.
     pub gaps: Vec<String>,
 }
@@ -113,9 +116,22 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
             success: documents_success(operation),
             features: builder.features.clone(),
             optional: Vec::new(),
+            response_ranges: Vec::new(),
             gaps: Vec::new(),
         };
         let vendored = source["paths"][&calls.path].get(&op.method);
+        calls.response_ranges = vendored
+            .and_then(|v| v.get("responses"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|r| r.values())
+            .filter_map(|r| walk::deref(source, r).get("content")?.as_object())
+            .flat_map(|c| c.keys())
+            .filter(|k| k.contains('*'))
+            .cloned()
+            .collect();
+        calls.response_ranges.sort();
+        calls.response_ranges.dedup();
         let vendored_params = vendored
             .map(|v| parameters(source, &calls.path, v))
             .unwrap_or_default();

@@ -11,6 +11,8 @@
 //! |---|---|---|
 //! | Prism stops on the request (an exception in its validator, e.g. an absent optional `simple` array header) | the process exited while serving the call | the parameter styles in `tests/client.rs` |
 //! | Prism cannot serialise an object schema as a response of a media type that is not JSON (an event stream, `*/*`) | `NO_COMPLEX_OBJECT_TEXT` (its response serializer: the request was judged first and passed) | the SSE reader and the `*/*` response in `tests/streams_uploads.rs` |
+//! | Prism does not match an `Accept: application/json` against a response documented under a media range (`*/*` admits every type, RFC 9110 §12.5.1) | `NOT_ACCEPTABLE` for an operation with a response under a range | the `*/*` response in `tests/streams_uploads.rs` |
+//! | Prism holds an `Accept`, `Content-Type` or `Authorization` header parameter to its schema, which OpenAPI 3 says to ignore ("SHALL be ignored"; the client sends the body's media type) | every violation is of one of those headers | the `reserved-headers` step's tests and the media types in `tests/streams_uploads.rs` |
 //! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
@@ -65,6 +67,21 @@ pub fn limitation(
         };
         return Some(format!(
             "Prism cannot serialise an object schema as {what} (\"Cannot serialise complex objects as text\"); it accepted the request"
+        ));
+    }
+    if said.contains("NOT_ACCEPTABLE") && !op.response_ranges.is_empty() {
+        return Some(format!(
+            "Prism does not take `application/json` as a type of the media range `{}` the responses are documented under (RFC 9110 §12.5.1)",
+            op.response_ranges.join("`, `")
+        ));
+    }
+    if let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(is_reserved_header)
+    {
+        return Some(format!(
+            "Prism holds the header parameter `{}` to its schema, which OpenAPI 3 says to ignore (the client sends what the spec's body and security say)",
+            found[0]["location"][2].as_str().unwrap_or_default()
         ));
     }
     if said.contains("NO_PATH_MATCHED_ERROR") && op.path.contains('#') {
@@ -155,6 +172,18 @@ fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
         .map(|(_, n)| n.as_str())
 }
 
+/// A violation of a header OpenAPI 3's Parameter Object says to ignore.
+fn is_reserved_header(v: &Value) -> bool {
+    let location: Vec<&str> = v["location"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    matches!(location.as_slice(), ["request", "header", name]
+        if ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str()))
+}
+
 /// A violation of a body property's `type` array or object.
 fn is_form_part_as_string(v: &Value) -> bool {
     let location: Vec<&str> = v["location"]
@@ -230,6 +259,7 @@ mod tests {
             success: true,
             features: Vec::new(),
             optional: vec![("query".into(), "sort".into())],
+            response_ranges: Vec::new(),
             gaps: Vec::new(),
         }
     }
@@ -247,6 +277,32 @@ mod tests {
         // A required parameter's violation is the client's.
         let other = said.replace("sort", "limit");
         assert_eq!(limitation(&op(None), "required", &other, None, None), None);
+    }
+
+    #[test]
+    fn a_media_range_prism_does_not_negotiate_is_prisms() {
+        let said = r#"406 Not Acceptable: {"type":"https://stoplight.io/prism/errors#NOT_ACCEPTABLE","detail":"Unable to find content for application/json"}"#;
+        let mut ranged = op(None);
+        ranged.response_ranges = vec!["*/*".into()];
+        assert!(
+            limitation(&ranged, "all", said, None, None)
+                .unwrap()
+                .contains("`*/*`")
+        );
+        // Documented as JSON, a 406 is the client's.
+        assert_eq!(limitation(&op(None), "all", said, None, None), None);
+    }
+
+    #[test]
+    fn an_ignored_header_prism_holds_to_its_schema_is_prisms() {
+        let said = r#"400 Bad Request: [{"location":["request","header","content-type"],"severity":"Error","code":"enum","message":"Request header parameter content-type must be equal to one of the allowed values: application/x-tar"}]"#;
+        assert!(
+            limitation(&op(None), "all", said, None, None)
+                .unwrap()
+                .contains("`content-type`")
+        );
+        let other = said.replace("content-type", "x-registry-auth");
+        assert_eq!(limitation(&op(None), "all", &other, None, None), None);
     }
 
     #[test]

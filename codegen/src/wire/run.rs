@@ -199,7 +199,8 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Error> {
     // The spec as the user vendored it, their overlays applied: what the
     // crate promises to send.
     let mock_spec = opts.work_dir.join("mock-spec.json");
-    let doc = pipeline::load_overlaid(&target)?;
+    let mut doc = pipeline::load_overlaid(&target)?;
+    super::mock::bound_integer_formats(&mut doc.value);
     let json = serde_json::to_string_pretty(&doc.value).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&mock_spec, json).map_err(|e| Error::io(&mock_spec, e))?;
     Ok(Prepared {

@@ -1,0 +1,113 @@
+//! Step `mock`: the spec Prism mocks, as the generated client reads it.
+//!
+//! **Rule: an integer format's range is a bound.** The OpenAPI Format
+//! Registry gives `int8`, `int16`, `int32`, `uint8`, `uint16`, `uint32`
+//! and `uint64` their ranges (`uint16`: 0 to 65535), and the generated
+//! types hold them (`u16`); Prism's validator and faker know only `int32`
+//! and `int64`, so its random responses carry values the format excludes
+//! (Docker's `format: uint64` sizes came back negative). The mock spec
+//! states each range as `minimum`/`maximum` beside its format, tightening
+//! bounds the schema already has, never widening them: Prism then makes
+//! and accepts only what the format allows. The spec the crate is
+//! generated from, and its tests, are unchanged.
+
+use serde_json::{Value, json};
+
+/// `(format, minimum, maximum)` of the registry's bounded integer formats
+/// (`int64`'s range is every integer Prism reads).
+const RANGES: [(&str, i128, i128); 7] = [
+    ("int8", i8::MIN as i128, i8::MAX as i128),
+    ("int16", i16::MIN as i128, i16::MAX as i128),
+    ("int32", i32::MIN as i128, i32::MAX as i128),
+    ("uint8", 0, u8::MAX as i128),
+    ("uint16", 0, u16::MAX as i128),
+    ("uint32", 0, u32::MAX as i128),
+    ("uint64", 0, u64::MAX as i128),
+];
+
+/// Every integer schema of `doc` with a bounded format gets the format's
+/// range as bounds; returns how many schemas it bounded.
+pub fn bound_integer_formats(doc: &mut Value) -> usize {
+    let mut count = 0;
+    visit(doc, &mut count);
+    count
+}
+
+fn visit(v: &mut Value, count: &mut usize) {
+    match v {
+        Value::Object(map) => {
+            let format = map.get("format").and_then(Value::as_str);
+            let integer = match map.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                _ => false,
+            };
+            if integer
+                && let Some(&(_, min, max)) = RANGES.iter().find(|(f, _, _)| Some(*f) == format)
+            {
+                let mut bounded = false;
+                // 3.0's boolean `exclusiveMinimum` makes `minimum` exclusive:
+                // a bound beside it is left as the spec says.
+                if map.get("exclusiveMinimum").is_none()
+                    && map
+                        .get("minimum")
+                        .and_then(Value::as_f64)
+                        .is_none_or(|m| m < min as f64)
+                {
+                    map.insert("minimum".into(), number(min));
+                    bounded = true;
+                }
+                if map.get("exclusiveMaximum").is_none()
+                    && map
+                        .get("maximum")
+                        .and_then(Value::as_f64)
+                        .is_none_or(|m| m > max as f64)
+                {
+                    map.insert("maximum".into(), number(max));
+                    bounded = true;
+                }
+                *count += usize::from(bounded);
+            }
+            for child in map.values_mut() {
+                visit(child, count);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|c| visit(c, count)),
+        _ => {}
+    }
+}
+
+fn number(n: i128) -> Value {
+    match (i64::try_from(n), u64::try_from(n)) {
+        (Ok(i), _) => json!(i),
+        (_, Ok(u)) => json!(u),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_formats_bound_the_mock_and_tighten_only() {
+        let mut doc = json!({"components": {"schemas": {
+            "Size": {"type": "integer", "format": "uint64"},
+            "Port": {"type": "integer", "format": "uint16", "minimum": 1, "maximum": 99999},
+            "Count": {"type": "integer", "format": "int64"},
+            "Text": {"type": "string", "format": "uint8"},
+            "Open": {"type": "integer", "format": "uint8", "exclusiveMinimum": true, "minimum": 0}
+        }}});
+        assert_eq!(bound_integer_formats(&mut doc), 3);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["Size"]["minimum"], 0);
+        assert_eq!(s["Size"]["maximum"], u64::MAX);
+        // A tighter bound of the spec's stays; a wider one is tightened.
+        assert_eq!(s["Port"]["minimum"], 1);
+        assert_eq!(s["Port"]["maximum"], 65535);
+        assert!(s["Count"].get("minimum").is_none());
+        assert!(s["Text"].get("minimum").is_none());
+        assert_eq!(s["Open"]["minimum"], 0);
+        assert_eq!(s["Open"]["maximum"], 255);
+    }
+}
