@@ -78,6 +78,19 @@ mod harness {
                 let body = response.text().await.unwrap_or_default();
                 format!("{status}: {}", said.unwrap_or(body))
             }
+            Err(client::Error::InvalidResponsePayload(bytes, e)) => {
+                match problem(&bytes) {
+                    Some(status) => {
+                        format!("{status}: {}", String::from_utf8_lossy(& bytes))
+                    }
+                    None => {
+                        format!(
+                            "the client cannot read the response body ({e}); the body: {}",
+                            String::from_utf8_lossy(& bytes)
+                        )
+                    }
+                }
+            }
             Err(e) => format!("the client: {e}"),
         };
         panic!("wire: {}", failure.replace('\n', " "));
@@ -121,6 +134,14 @@ mod harness {
             }
             Err(e) => judge::<(), E>(Err(e)).await,
         }
+    }
+    /// The `status` of an RFC 9457 problem document (`type`, `title`,
+    /// `status`), if `body` is one.
+    fn problem(body: &[u8]) -> Option<u64> {
+        let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+        doc.get("type")?.as_str()?;
+        doc.get("title")?.as_str()?;
+        doc.get("status")?.as_u64()
     }
     /// The violations a validating mock reports in its `sl-violations` header.
     fn said(headers: &reqwest::header::HeaderMap) -> Option<String> {

@@ -17,11 +17,14 @@
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
 //! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws), with random and with fixed responses | a 500 whose every violation is in the response, or a `json-schema-faker` exception; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
+//! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use serde_json::Value;
 
 use super::calls::Operation;
+use crate::conformance::{Judge, Verdict};
+use crate::examples::{Example, Subject};
 
 /// The Prism limitation that keeps `call` of `op` from being judged, from
 /// what it `said` and, when Prism stopped while serving it, its last error.
@@ -37,15 +40,7 @@ pub fn limitation(
     dynamic: Option<&str>,
 ) -> Option<String> {
     if response_broken(said) {
-        let first = |said: &str| {
-            violations(said)
-                .and_then(|v| {
-                    v.first()
-                        .and_then(|v| v["message"].as_str())
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| said.chars().take(160).collect())
-        };
+        let first = first_violation;
         return Some(format!(
             "Prism accepted the request but made no response its spec allows, so the client's reading is not judged (random: {}; fixed: {})",
             dynamic.map(first).unwrap_or_else(|| "not tried".to_owned()),
@@ -198,6 +193,49 @@ fn is_form_part_as_string(v: &Value) -> bool {
         && (message.ends_with("must be array") || message.ends_with("must be object"))
 }
 
+/// When Prism's random response broke the spec (`dynamic`) and its fixed
+/// one (`said`) is a body the client could not read: whether the spec's
+/// own validator rejects that body as the operation's success response,
+/// and why. Then no response Prism made was one the spec allows, and the
+/// client was right to refuse it.
+pub fn fixed_response_breaks_spec(
+    judge: &Judge,
+    op: &Operation,
+    said: &str,
+    dynamic: &str,
+) -> Option<String> {
+    let body = &said[said.find(super::render::BODY_MARK)? + super::render::BODY_MARK.len()..];
+    let value: Value = serde_json::from_str(body).ok()?;
+    let example = Example {
+        at: format!("{} {}", op.http_method, op.path),
+        operation_id: None,
+        subject: Subject::Response {
+            method: op.http_method.to_lowercase(),
+            path: op.path.clone(),
+            status: None,
+        },
+        value,
+    };
+    match judge.verdict(&example) {
+        Verdict::Contradicts(rule) => Some(format!(
+            "Prism accepted the request but made no response its spec allows (random: {}; fixed, the spec's example: {rule}), so the client's reading is not judged",
+            first_violation(dynamic)
+        )),
+        Verdict::Agrees | Verdict::Unknown(_) => None,
+    }
+}
+
+/// The first violation's message in what Prism said, or its first words.
+fn first_violation(said: &str) -> String {
+    violations(said)
+        .and_then(|v| {
+            v.first()
+                .and_then(|v| v["message"].as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| said.chars().take(160).collect())
+}
+
 /// Whether Prism accepted the request and then failed to make a response
 /// its spec allows: a 500 whose every violation is in the response, or an
 /// exception of its response faker. Prism judges the request first (with
@@ -303,6 +341,32 @@ mod tests {
         );
         let other = said.replace("content-type", "x-registry-auth");
         assert_eq!(limitation(&op(None), "all", &other, None, None), None);
+    }
+
+    #[test]
+    fn a_fixed_response_is_prisms_only_when_the_spec_rejects_it() {
+        let spec = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {"responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {
+                "type": "object", "required": ["channel"], "properties": {"channel": {"type": "string"}}
+            }}}
+        }}}}}});
+        let judge = Judge::new(&spec);
+        let dynamic = r#"500: {"type":"x","title":"t","status":500,"validation":[{"location":["response","body"],"message":"boom"}]}"#;
+        let said = |body: &str| {
+            format!(
+                "the client cannot read the response body (missing field `channel`); {}{body}",
+                super::super::render::BODY_MARK
+            )
+        };
+        let why = fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"ok":true}"#), dynamic)
+            .unwrap();
+        assert!(why.contains("channel") && why.contains("boom"), "{why}");
+        // A body the spec allows that the client cannot read is the client's.
+        assert_eq!(
+            fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"channel":"c"}"#), dynamic),
+            None
+        );
     }
 
     #[test]

@@ -110,6 +110,10 @@ fn literal(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
 
+/// What precedes the body a test's client could not read, in its failure
+/// line (the run reads the body after it).
+pub const BODY_MARK: &str = "the body: ";
+
 /// The module every test uses: the client, the values, the verdict.
 fn harness(lib: &str, env: &str) -> String {
     let body = format!(
@@ -174,6 +178,16 @@ pub async fn judge<T, E>(
             let body = response.text().await.unwrap_or_default();
             format!("{{status}}: {{}}", said.unwrap_or(body))
         }}
+        // A body that is not the documented one but an RFC 9457 problem
+        // document (a validating mock's own error, e.g. Prism's 500 when
+        // its response faker fails): its status and what it says.
+        Err(client::Error::InvalidResponsePayload(bytes, e)) => match problem(&bytes) {{
+            Some(status) => format!("{{status}}: {{}}", String::from_utf8_lossy(&bytes)),
+            None => format!(
+                "the client cannot read the response body ({{e}}); {BODY_MARK}{{}}",
+                String::from_utf8_lossy(&bytes)
+            ),
+        }},
         Err(e) => format!("the client: {{e}}"),
     }};
     panic!("wire: {{}}", failure.replace('\n', " "));
@@ -212,6 +226,15 @@ pub async fn judge_stream<T: serde::de::DeserializeOwned, E>(
         }}
         Err(e) => judge::<(), E>(Err(e)).await,
     }}
+}}
+
+/// The `status` of an RFC 9457 problem document (`type`, `title`,
+/// `status`), if `body` is one.
+fn problem(body: &[u8]) -> Option<u64> {{
+    let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    doc.get("type")?.as_str()?;
+    doc.get("title")?.as_str()?;
+    doc.get("status")?.as_u64()
 }}
 
 /// The violations a validating mock reports in its `sl-violations` header.

@@ -278,6 +278,14 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
             }
         }
     }
+    // The spec's own validator, for fixed responses that break it.
+    let judge = (!dynamic_said.is_empty())
+        .then(|| {
+            let text = std::fs::read_to_string(mock_spec).ok()?;
+            serde_json::from_str::<serde_json::Value>(&text).ok()
+        })
+        .flatten()
+        .map(|doc| crate::conformance::Judge::new(&doc));
     let mut verdicts = Vec::new();
     for (op, names, results, stopped_on) in ran {
         let mut verdict = Verdict {
@@ -296,6 +304,13 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
             };
             let crashed = stopped_on.get(name).map(String::as_str);
             let dynamic = dynamic_said.get(name).map(String::as_str);
+            let fixed_broken = judge.as_ref().zip(dynamic).and_then(|(judge, dynamic)| {
+                super::limits::fixed_response_breaks_spec(judge, op, &said, dynamic)
+            });
+            if let Some(limitation) = fixed_broken {
+                verdict.unjudged.push((call, limitation));
+                continue;
+            }
             match super::limits::limitation(op, &call, &said, crashed, dynamic) {
                 Some(limitation) => verdict.unjudged.push((call, limitation)),
                 None => verdict.failures.push((call, said)),
