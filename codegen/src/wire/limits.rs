@@ -225,6 +225,34 @@ pub fn fixed_response_breaks_spec(
     }
 }
 
+/// When a call failed: whether the body it sent is one the spec's own
+/// validator rejects too (then the values, or the spec, are at fault, not
+/// how the client sent them: e.g. a `oneOf` whose members every value
+/// matches), and the rule it breaks.
+pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<String> {
+    let args = match call {
+        "required" => &op.required,
+        _ => &op.all,
+    };
+    let json = args.iter().find_map(|(setter, arg)| match arg {
+        super::calls::Arg::Json { json, .. } if setter == "body" => Some(json),
+        _ => None,
+    })?;
+    let example = Example {
+        at: format!("{} {}", op.http_method, op.path),
+        operation_id: None,
+        subject: Subject::Request {
+            method: op.http_method.to_lowercase(),
+            path: op.path.clone(),
+        },
+        value: serde_json::from_str(json).ok()?,
+    };
+    match judge.verdict(&example) {
+        Verdict::Contradicts(rule) => Some(rule),
+        Verdict::Agrees | Verdict::Unknown(_) => None,
+    }
+}
+
 /// The first violation's message in what Prism said, or its first words.
 fn first_violation(said: &str) -> String {
     violations(said)
@@ -365,6 +393,41 @@ mod tests {
         // A body the spec allows that the client cannot read is the client's.
         assert_eq!(
             fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"channel":"c"}"#), dynamic),
+            None
+        );
+    }
+
+    #[test]
+    fn a_body_the_spec_rejects_is_named() {
+        // Members every object matches: no body satisfies `oneOf`.
+        let spec = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": {"oneOf": [
+                {"properties": {"cursor": {"type": "string"}}},
+                {"properties": {"limit": {"type": "number"}}}
+            ]}}}},
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        let judge = Judge::new(&spec);
+        let mut call = op(None);
+        call.required = vec![(
+            "body".into(),
+            super::super::calls::Arg::Json {
+                ty: "B".into(),
+                json: r#"{"cursor":"c"}"#.into(),
+            },
+        )];
+        assert!(
+            body_breaks_spec(&judge, &call, "required")
+                .unwrap()
+                .contains("oneOf")
+        );
+        // A body it takes is the client's to explain.
+        let spec_ok = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        assert_eq!(
+            body_breaks_spec(&Judge::new(&spec_ok), &call, "required"),
             None
         );
     }

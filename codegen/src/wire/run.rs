@@ -278,13 +278,11 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
             }
         }
     }
-    // The spec's own validator, for fixed responses that break it.
-    let judge = (!dynamic_said.is_empty())
-        .then(|| {
-            let text = std::fs::read_to_string(mock_spec).ok()?;
-            serde_json::from_str::<serde_json::Value>(&text).ok()
-        })
-        .flatten()
+    // The spec's own validator, for fixed responses that break it and
+    // bodies Prism rejects.
+    let judge = std::fs::read_to_string(mock_spec)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .map(|doc| crate::conformance::Judge::new(&doc));
     let mut verdicts = Vec::new();
     for (op, names, results, stopped_on) in ran {
@@ -313,7 +311,18 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
             }
             match super::limits::limitation(op, &call, &said, crashed, dynamic) {
                 Some(limitation) => verdict.unjudged.push((call, limitation)),
-                None => verdict.failures.push((call, said)),
+                None => {
+                    let spec_says = judge
+                        .as_ref()
+                        .and_then(|judge| super::limits::body_breaks_spec(judge, op, &call));
+                    let said = match spec_says {
+                        Some(rule) => format!(
+                            "{said} (the spec's own validator rejects this body too: {rule}; when no value can satisfy it, the spec needs an overlay)"
+                        ),
+                        None => said,
+                    };
+                    verdict.failures.push((call, said));
+                }
             }
         }
         verdicts.push(verdict);
