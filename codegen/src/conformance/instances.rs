@@ -213,6 +213,10 @@ impl Maker<'_, '_> {
                 return self.make(members[i], depth + 1);
             }
         }
+        // `type: "null"` alone: its one value.
+        if type_names(s) == ["null"] {
+            return Some(Value::Null);
+        }
         let ty = type_names(s).into_iter().find(|t| t != "null").or_else(|| {
             if s.contains_key("properties") || s.contains_key("additionalProperties") {
                 Some("object".to_owned())
@@ -240,6 +244,10 @@ impl Maker<'_, '_> {
             }
             Some("string") => Some(Value::String(self.matching(s).unwrap_or_else(|| string(s)))),
             Some("integer") => Some(json!(number(s, 1.0).round() as i64)),
+            // **Rule: an integer format makes a number an integer**
+            // (`type: number, format: int32`: the Format Registry's
+            // integer formats take integers only).
+            Some("number") if integer_format(s) => Some(json!(number(s, 1.0).round() as i64)),
             Some("number") => Some(number_value(number(s, 1.5))),
             Some("boolean") => Some(Value::Bool(self.mode != Mode::Random || self.chance(0.5))),
             _ => Some(json!("value")),
@@ -626,6 +634,14 @@ fn string(s: &Map<String, Value>) -> String {
 }
 
 /// A number its bounds take (`preferred` when they allow it).
+/// Whether the schema's `format` is one of the registry's integer formats.
+fn integer_format(s: &Map<String, Value>) -> bool {
+    matches!(
+        s.get("format").and_then(Value::as_str),
+        Some("int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64")
+    )
+}
+
 fn number(s: &Map<String, Value>, preferred: f64) -> f64 {
     let min = s.get("minimum").and_then(Value::as_f64);
     let max = s.get("maximum").and_then(Value::as_f64);
@@ -748,6 +764,13 @@ mod tests {
             let text = v.as_str().unwrap();
             assert!(client.find(text).is_some(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_integer_format_makes_a_number_an_integer() {
+        assert_eq!(make(json!({"type": "number", "format": "int32"})), json!(1));
+        assert_eq!(make(json!({"type": "number"})), json!(1.5));
+        assert_eq!(make(json!({"type": "null"})), serde_json::Value::Null);
     }
 
     #[test]
