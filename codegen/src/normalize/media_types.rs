@@ -490,15 +490,61 @@ fn split(n: &mut Normalized) {
         let Some(o) = walk::operation(root, &op) else {
             continue;
         };
-        let Some(body) = o.get("requestBody").map(|b| walk::deref(root, b).clone()) else {
+        let Some(mut body) = o.get("requestBody").map(|b| walk::deref(root, b).clone()) else {
             continue;
         };
-        let Some(Value::Object(content)) = body.get("content") else {
+        let Some(Value::Object(all)) = body.get("content") else {
             continue;
         };
+        // **Rule: a media range beside a JSON type of the same schema adds
+        // nothing.** A `Content-Type` cannot name a range; a JSON range
+        // (`*/*`, `application/*`, `application/*+json`: ASP.NET lists the
+        // last beside `application/json` and `text/json`) whose schema is
+        // that of a listed `application/json` is that body, not a method
+        // of its own.
+        let json_schema = all
+            .iter()
+            .find(|(k, _)| essence(k) == "application/json")
+            .map(|(_, m)| m.get("schema"));
+        let folded: Vec<String> = all
+            .iter()
+            .filter(|(k, m)| {
+                let e = essence(k);
+                matches!(e.as_str(), "*/*" | "application/*" | "application/*+json")
+                    && json_schema.is_some_and(|s| s == m.get("schema"))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        let content: Map<String, Value> = all
+            .iter()
+            .filter(|(k, _)| !folded.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !folded.is_empty() {
+            body["content"] = Value::Object(content.clone());
+            if let Some(id) = &op.id {
+                n.change(
+                    "media-types",
+                    format!(
+                        "{id}: the body under {} is its application/json body (same schema), sent as that",
+                        folded.join(", ")
+                    ),
+                );
+            }
+            if content.len() < 2
+                && let Some(o) = walk::operation_mut(&mut n.value, &op)
+            {
+                o["requestBody"] = body;
+                continue;
+            }
+        }
         if content.len() < 2 {
             continue;
         }
+        let root = &n.value;
+        let Some(o) = walk::operation(root, &op) else {
+            continue;
+        };
         let keep = content
             .keys()
             .position(|k| k.starts_with("application/json"))
