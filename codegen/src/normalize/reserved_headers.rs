@@ -108,6 +108,28 @@ pub(super) fn rewrite(n: &mut Normalized, doc: &Document) {
                 list.remove(*i);
             }
         }
+        // An `Authorization` the spec gives no scheme for: say how to send it.
+        let secured = |security: Option<&Value>| {
+            security
+                .and_then(Value::as_array)
+                .is_some_and(|alternatives| !alternatives.is_empty())
+        };
+        let op_security = method
+            .as_ref()
+            .and_then(|m| n.value["paths"][&path][m].get("security"));
+        let asks = match op_security {
+            Some(s) => secured(Some(s)),
+            None => secured(n.value.get("security")),
+        };
+        let hint = if !asks
+            && names
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case("authorization"))
+        {
+            "; it asks for no credential (`security`): if it needs this one, name the scheme in its `security` with an overlay"
+        } else {
+            ""
+        };
         let whom = match &method {
             Some(m) => ops
                 .iter()
@@ -119,7 +141,7 @@ pub(super) fn rewrite(n: &mut Normalized, doc: &Document) {
         n.change(
             "reserved-headers",
             format!(
-                "{whom}: header parameter `{}` ignored, as OpenAPI 3 requires: the client sets it from the spec (the body's media type, the responses', the security)",
+                "{whom}: header parameter `{}` ignored, as OpenAPI 3 requires: the client sets it from the spec (the body's media type, the responses', the security){hint}",
                 names.join("`, `")
             ),
         );
