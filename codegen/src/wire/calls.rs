@@ -168,7 +168,18 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                 if !full && !p.required {
                     continue;
                 }
-                match instances::to_send(schema_root, &schema, full) {
+                // **Rule: a required parameter is on the wire.** An empty
+                // list is undefined in RFC 6570 and so not sent at all
+                // (`form`, `simple`, every style): a required array
+                // parameter gets the items of the every-argument value.
+                let value = instances::to_send(schema_root, &schema, full).map(|v| match v {
+                    Value::Array(items) if items.is_empty() && p.required => {
+                        instances::to_send(schema_root, &schema, true)
+                            .unwrap_or(Value::Array(items))
+                    }
+                    v => v,
+                });
+                match value {
                     Some(v) => call.push((setter.clone(), json_arg(ty, &v))),
                     None => calls.gaps.push(format!(
                         "{} parameter `{}`: no value of its schema could be made",
@@ -234,7 +245,9 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                         })
                     };
                     match value {
-                        Some(v) => call.push(("body".to_owned(), json_arg(ty, &v))),
+                        Some(v) => {
+                            call.push(("body".to_owned(), json_arg(ty, &as_text_body(ty, v))))
+                        }
                         None => calls
                             .gaps
                             .push("the body: no value of its schema could be made".to_owned()),
@@ -279,6 +292,21 @@ fn at_least_one_part(minimal: Value, full: Option<&Value>) -> Value {
             .map(|(k, v)| Value::Object([(k.clone(), v.clone())].into_iter().collect()))
             .unwrap_or(minimal),
         _ => minimal,
+    }
+}
+
+/// **Rule: a text body is text.** A body the client takes as a string (a
+/// media type it does not encode, like XML, is the caller's text) gets the
+/// instance as JSON text when the schema's instance is not a string.
+fn as_text_body(ty: &str, v: Value) -> Value {
+    let text = matches!(
+        ty.replace(' ', "").as_str(),
+        "String" | "::std::string::String" | "std::string::String"
+    );
+    match v {
+        Value::String(_) => v,
+        v if text => Value::String(v.to_string()),
+        v => v,
     }
 }
 

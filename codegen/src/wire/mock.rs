@@ -8,8 +8,16 @@
 //! (Docker's `format: uint64` sizes came back negative). The mock spec
 //! states each range as `minimum`/`maximum` beside its format, tightening
 //! bounds the schema already has, never widening them: Prism then makes
-//! and accepts only what the format allows. The spec the crate is
-//! generated from, and its tests, are unchanged.
+//! and accepts only what the format allows.
+//!
+//! **Rule: a Swagger 2.0 body's media type is the one the conversion
+//! chose.** Swagger 2.0 gives `consumes`/`produces` no default; the
+//! `swagger2` stage sends and reads a body of an operation that names none
+//! as `application/json`, and Prism, given no media type, refuses every
+//! body ("No supported content types"). The mock spec states that choice
+//! as the top-level `consumes`/`produces` when the document has none.
+//!
+//! The spec the crate is generated from, and its tests, are unchanged.
 
 use serde_json::{Value, json};
 
@@ -24,6 +32,25 @@ const RANGES: [(&str, i128, i128); 7] = [
     ("uint32", 0, u32::MAX as i128),
     ("uint64", 0, u64::MAX as i128),
 ];
+
+/// A Swagger 2.0 `doc` without a top-level `consumes` (`produces`) gets
+/// `[application/json]`, the conversion's choice; returns whether it did.
+pub fn swagger_default_media(doc: &mut Value) -> bool {
+    if doc.get("swagger").and_then(Value::as_str) != Some("2.0") {
+        return false;
+    }
+    let Some(map) = doc.as_object_mut() else {
+        return false;
+    };
+    let mut added = false;
+    for key in ["consumes", "produces"] {
+        if !map.contains_key(key) {
+            map.insert(key.to_owned(), json!(["application/json"]));
+            added = true;
+        }
+    }
+    added
+}
 
 /// Every integer schema of `doc` with a bounded format gets the format's
 /// range as bounds; returns how many schemas it bounded.
@@ -88,6 +115,17 @@ fn number(n: i128) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_swagger_document_without_media_types_gets_the_conversions() {
+        let mut doc = json!({"swagger": "2.0", "produces": ["text/plain"]});
+        assert!(swagger_default_media(&mut doc));
+        assert_eq!(doc["consumes"], json!(["application/json"]));
+        assert_eq!(doc["produces"], json!(["text/plain"]));
+        let mut openapi = json!({"openapi": "3.0.3"});
+        assert!(!swagger_default_media(&mut openapi));
+        assert!(openapi.get("consumes").is_none());
+    }
 
     #[test]
     fn integer_formats_bound_the_mock_and_tighten_only() {

@@ -16,7 +16,7 @@
 //! | `calls` | every operation is called with only what the spec requires and with everything it defines, each value an instance of its schema; what cannot be set is a reported gap | [`calls`] |
 //! | `render` | the tests name only the crate's public API, read the server from one variable (skipped, saying why, when unset), give every scheme a credential, and fail with one line the run reads | [`render`] |
 //! | `limits` | what Prism cannot judge is named per call (its crashes, event streams, form parts read as strings) and never counted as passed; the local-server tests cover each | [`limits`] |
-//! | `mock` | Prism mocks the spec as vendored, with what the client's types hold stated where Prism would not know it (integer formats' ranges as bounds) | [`mock`] |
+//! | `mock` | Prism mocks the spec as vendored, with what the client holds stated where Prism would not know it (integer formats' ranges as bounds, a Swagger 2.0 body's media type) | [`mock`] |
 //! | `run` | the spec's own validator judges: Prism mocks the spec the crate was generated from (`--errors`, `-d`); an operation passes when each of its calls does | [`run`] |
 
 use serde_json::Value;
