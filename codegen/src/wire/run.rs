@@ -152,8 +152,28 @@ impl Report {
     }
 }
 
-/// The crate's name in the work directory.
-const CRATE: &str = "wire-client";
+/// The crate's name in the work directory `dir`: `wire-<dir name>`.
+///
+/// **Rule: one name per work directory.** Every work directory is a
+/// workspace of one member, `client`, built in one shared target dir;
+/// cargo hashes a path member by its path in its workspace, so crates of
+/// one name would share their test executable and fingerprints, and a
+/// spec's run could start another spec's tests (a build it took as fresh).
+fn crate_name(dir: &Path) -> String {
+    let stem: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let stem = stem.trim_matches('-');
+    if stem.is_empty() {
+        "wire-client".to_owned()
+    } else {
+        format!("wire-{stem}")
+    }
+}
 
 /// Generate the crate with its tests into `work_dir/client`, start Prism
 /// on the spec, run each operation's tests against it, and judge each:
@@ -178,7 +198,7 @@ pub struct Prepared {
 /// of its own, pinned by the lockfile) and write the spec the mock serves.
 pub fn prepare(opts: &Options) -> Result<Prepared, Error> {
     let client_dir = opts.work_dir.join("client");
-    let mut target = Target::standalone(&opts.spec, &client_dir, CRATE)?;
+    let mut target = Target::standalone(&opts.spec, &client_dir, &crate_name(&opts.work_dir))?;
     if let Some(config) = &opts.config {
         target = target.with_config(config);
     }
@@ -574,6 +594,15 @@ fn answers_http(port: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_work_directory_builds_a_crate_of_its_own_name() {
+        let a = crate_name(Path::new("target/wire/01-xkcd"));
+        let b = crate_name(Path::new("target/wire/27-spotify"));
+        assert_eq!(a, "wire-01-xkcd");
+        assert_ne!(a, b);
+        assert_eq!(crate_name(Path::new("/tmp/__")), "wire-client");
+    }
 
     #[test]
     fn reads_libtest_output() {
