@@ -263,6 +263,30 @@ pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<Str
     }
 }
 
+/// When Prism finds a path parameter missing that the path template has no
+/// variable for (`cert_id` beside `{certificate_id}`): no request can
+/// carry it, so the spec admits none; says so, with the fix.
+pub fn path_parameter_outside_template(op: &Operation, said: &str) -> Option<String> {
+    let found = violations(said)?;
+    let names: Vec<&str> = found
+        .iter()
+        .filter(|v| {
+            v["location"]
+                .as_array()
+                .is_some_and(|l| l.last() == Some(&Value::from("path")))
+        })
+        .filter_map(|v| v["message"].as_str()?.rsplit('\'').nth(1))
+        .filter(|name| !op.path.contains(&format!("{{{name}}}")))
+        .collect();
+    (!names.is_empty() && names.len() == found.len()).then(|| {
+        format!(
+            "the spec: its path template `{}` has no variable for the path parameter `{}`, so no request can carry it (the generator sends it as the template's variable and reports the rename; an overlay that renames it makes the spec one a server can be judged by)",
+            op.path,
+            names.join("`, `")
+        )
+    })
+}
+
 /// The first violation's message in what Prism said, or its first words.
 fn first_violation(said: &str) -> String {
     violations(said)
@@ -445,6 +469,20 @@ mod tests {
             body_breaks_spec(&Judge::new(&spec_ok), &call, "required"),
             None
         );
+    }
+
+    #[test]
+    fn a_path_parameter_outside_its_template_is_the_specs() {
+        let said = r#"422 Unprocessable Entity: {"type":"x","title":"t","status":422,"validation":[{"location":["path"],"severity":"Error","code":"required","message":"Request path must have required property 'cert_id'"}]}"#;
+        let mut get = op(None);
+        get.path = "/certificates/{certificate_id}".into();
+        assert!(
+            path_parameter_outside_template(&get, said)
+                .unwrap()
+                .contains("`cert_id`")
+        );
+        get.path = "/certificates/{cert_id}".into();
+        assert_eq!(path_parameter_outside_template(&get, said), None);
     }
 
     #[test]

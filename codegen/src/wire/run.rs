@@ -340,7 +340,10 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
                         Some(rule) => format!(
                             "{said} (the spec's own validator rejects this body too: {rule}; when no value can satisfy it, the spec needs an overlay)"
                         ),
-                        None => said,
+                        None => match super::limits::path_parameter_outside_template(op, &said) {
+                            Some(why) => format!("{said} ({why})"),
+                            None => said,
+                        },
                     };
                     verdict.failures.push((call, said));
                 }
