@@ -156,6 +156,19 @@ pub fn spell_symbols(value: &str) -> String {
     }
 }
 
+/// The name of the directory `dir` as a package-name part (`[a-z0-9-]`,
+/// no leading or trailing `-`): `target/wire/01-xkcd` -> `01-xkcd`.
+pub fn package_stem(dir: &std::path::Path) -> String {
+    let stem: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    stem.trim_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -981,14 +981,7 @@ fn nullable_as_null(v: &mut Value) {
 
 /// `conformance-<work dir name>`, as a package name (`[a-z0-9-]`).
 fn runner_name(dir: &Path) -> String {
-    let stem: String = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("conformance-{}", stem.trim_matches('-'))
+    format!("conformance-{}", crate::naming::package_stem(dir))
 }
 
 /// The checking program `name`: a crate depending on the generated client

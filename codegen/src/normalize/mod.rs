@@ -53,6 +53,7 @@ mod path_parameters;
 mod references;
 mod required_alternatives;
 mod reserved_headers;
+pub use reserved_headers::RESERVED as RESERVED_HEADERS;
 pub mod responses;
 mod select;
 mod server_defaults;

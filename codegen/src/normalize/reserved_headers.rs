@@ -20,8 +20,9 @@ use super::{Normalized, op_name};
 use crate::load::Document;
 use crate::walk;
 
-/// The header names whose parameter definitions OpenAPI 3 ignores.
-const RESERVED: [&str; 3] = ["accept", "content-type", "authorization"];
+/// The header names whose parameter definitions OpenAPI 3 ignores
+/// (lower case).
+pub const RESERVED: [&str; 3] = ["accept", "content-type", "authorization"];
 
 /// Whether `param` (dereferenced) is a header the spec says to ignore.
 fn reserved(root: &Value, param: &Value) -> Option<String> {

@@ -23,7 +23,7 @@
 use serde_json::Value;
 
 use super::calls::Operation;
-use crate::conformance::{Judge, Verdict};
+use crate::conformance::Judge;
 use crate::examples::{Example, Subject};
 
 /// The Prism limitation that keeps `call` of `op` from being judged, from
@@ -104,14 +104,11 @@ pub fn limitation(
         .as_deref()
         .is_none_or(crate::examples::is_json_media);
     let text = |v: &Value| {
-        let location: Vec<&str> = v["location"]
-            .as_array()
+        location(v)
             .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
             .filter(|l| *l != "request")
-            .collect();
-        location == ["body"] && v["code"] == "type"
+            .eq(["body"])
+            && v["code"] == "type"
     };
     if !json
         && !form
@@ -149,15 +146,21 @@ pub fn limitation(
     None
 }
 
+/// Where a violation is: its `location` (`["request", "query", "sort"]`).
+fn location(v: &Value) -> Vec<&str> {
+    v["location"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// The name of the optional parameter `v` is located at, if it is one
 /// (`["request", "query", "sort"]`).
 fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
-    let location: Vec<&str> = v["location"]
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|l| *l != "request")
-        .collect();
+    let mut location = location(v);
+    location.retain(|l| *l != "request");
     let [within, name, ..] = location.as_slice() else {
         return None;
     };
@@ -169,17 +172,11 @@ fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
 
 /// A violation of a header OpenAPI 3's Parameter Object says to ignore.
 fn is_reserved_header(v: &Value) -> bool {
-    let location: Vec<&str> = v["location"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
     let reserved = |name: &str| {
-        ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+        crate::normalize::RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str())
     };
     let message = v["message"].as_str().unwrap_or_default();
-    match location.as_slice() {
+    match location(v).as_slice() {
         ["request", "header", name] => reserved(name),
         // "Request header must have required property 'authorization'"
         ["request", "header"] => {
@@ -191,12 +188,7 @@ fn is_reserved_header(v: &Value) -> bool {
 
 /// A violation of a body property's `type` array or object.
 fn is_form_part_as_string(v: &Value) -> bool {
-    let location: Vec<&str> = v["location"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let location = location(v);
     let message = v["message"].as_str().unwrap_or_default();
     location.contains(&"body")
         && v["code"] == "type"
@@ -226,13 +218,11 @@ pub fn fixed_response_breaks_spec(
         },
         value,
     };
-    match judge.verdict(&example) {
-        Verdict::Contradicts(rule) => Some(format!(
-            "Prism accepted the request but made no response its spec allows (random: {}; fixed, the spec's example: {rule}), so the client's reading is not judged",
-            first_violation(dynamic)
-        )),
-        Verdict::Agrees | Verdict::Unknown(_) => None,
-    }
+    let rule = judge.contradiction(&example)?;
+    Some(format!(
+        "Prism accepted the request but made no response its spec allows (random: {}; fixed, the spec's example: {rule}), so the client's reading is not judged",
+        first_violation(dynamic)
+    ))
 }
 
 /// When a call failed: whether the body it sent is one the spec's own
@@ -257,10 +247,7 @@ pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<Str
         },
         value: serde_json::from_str(json).ok()?,
     };
-    match judge.verdict(&example) {
-        Verdict::Contradicts(rule) => Some(rule),
-        Verdict::Agrees | Verdict::Unknown(_) => None,
-    }
+    judge.contradiction(&example)
 }
 
 /// When Prism finds a path parameter missing that the path template has no

@@ -160,14 +160,7 @@ impl Report {
 /// one name would share their test executable and fingerprints, and a
 /// spec's run could start another spec's tests (a build it took as fresh).
 fn crate_name(dir: &Path) -> String {
-    let stem: String = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let stem = stem.trim_matches('-');
+    let stem = crate::naming::package_stem(dir);
     if stem.is_empty() {
         "wire-client".to_owned()
     } else {
