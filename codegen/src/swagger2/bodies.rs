@@ -2,7 +2,7 @@
 //!
 //! | Swagger 2.0 | OpenAPI 3.0 |
 //! |---|---|
-//! | `in: body` with `schema` | `requestBody.content.<media type>.schema`, one entry per media type of the operation's `consumes` (else the top-level `consumes`, else `application/json`); its `description`, `required` and `x-` extensions move to the `requestBody` |
+//! | `in: body` with `schema` | `requestBody.content.<media type>.schema`, one entry per media type of the operation's `consumes` (else the top-level `consumes`, else `application/json`) but the form ones, which carry `formData` parameters (unless `consumes` lists only those); its `description`, `required` and `x-` extensions move to the `requestBody` |
 //! | the body parameter's `name` | the operation's `x-codegen-request-body-name` (unless it has one) |
 //! | `$ref` to a top-level body parameter | `requestBody: {$ref: '#/components/requestBodies/<name>'}` when the operation's media types are the top-level ones, else the body inlined with the operation's |
 //! | `in: formData` parameters | one `requestBody` whose schema is an object with a property per parameter (its schema, as for other parameters, with its `description`) and a `required` list; `multipart/form-data` when a parameter is `type: file` (-> `type: string, format: binary`) or `consumes` lists it, else `application/x-www-form-urlencoded` (each of the two `consumes` lists, when it lists them) |
@@ -15,6 +15,12 @@ use crate::load::join_key;
 
 const MULTIPART: &str = "multipart/form-data";
 const URLENCODED: &str = "application/x-www-form-urlencoded";
+
+/// Whether `media` is one of the two media types of `formData` parameters.
+fn is_form(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    essence.eq_ignore_ascii_case(MULTIPART) || essence.eq_ignore_ascii_case(URLENCODED)
+}
 
 /// A body or formData parameter as an operation uses it.
 #[derive(Debug, Clone)]
@@ -56,6 +62,20 @@ pub(crate) fn build(
     } else {
         cx.count("body parameters without `schema` -> content of any value");
     }
+    // Rule: a body parameter is not sent under a form media type. Swagger
+    // 2.0's Parameter Object gives `application/x-www-form-urlencoded` and
+    // `multipart/form-data` to `formData` parameters ("Form - Used to
+    // describe the payload of an HTTP request when either ... is used as
+    // the content type"), so an operation that lists them beside JSON in
+    // `consumes` (a shared default) sends its body parameter under the
+    // others. Only a `consumes` of nothing but form types keeps them.
+    let not_form: Vec<String> = consumes.iter().filter(|m| !is_form(m)).cloned().collect();
+    let consumes: &[String] = if not_form.is_empty() || not_form.len() == consumes.len() {
+        consumes
+    } else {
+        cx.count("form media types of `consumes` left to formData parameters, not used for a body parameter");
+        &not_form
+    };
     let content = |cx: &mut Cx<'_>| {
         let mut content = Map::new();
         for media in consumes {
@@ -265,6 +285,28 @@ mod tests {
             u.changes
         );
         typed(&u);
+    }
+
+    #[test]
+    fn a_body_parameter_is_not_sent_under_form_media_types() {
+        let body = json!([{"name": "ids", "in": "body", "schema": {"type": "array", "items": {"type": "integer"}}}]);
+        let u = post(json!({
+            "consumes": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data; charset=utf-8"],
+            "parameters": body
+        }));
+        let content = &u.value["paths"]["/p"]["post"]["requestBody"]["content"];
+        assert_eq!(
+            content.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["application/json"]
+        );
+        // Only form types listed: nothing else to send it as, they stay.
+        let u =
+            post(json!({"consumes": ["application/x-www-form-urlencoded"], "parameters": body}));
+        let content = &u.value["paths"]["/p"]["post"]["requestBody"]["content"];
+        assert!(
+            content.get("application/x-www-form-urlencoded").is_some(),
+            "{content}"
+        );
     }
 
     #[test]
