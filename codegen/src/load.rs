@@ -140,8 +140,12 @@ impl Document {
             if let Some(&p) = positions.get(path) {
                 return Some(p);
             }
-            let cut = path.rfind(['.', '['])?;
-            path = &path[..cut];
+            if path.is_empty() {
+                return None;
+            }
+            // A node that is not there (a missing key) is located at its
+            // nearest ancestor that is, the document itself at the last.
+            path = path.rfind(['.', '[']).map_or("", |cut| &path[..cut]);
         }
     }
 
@@ -534,9 +538,13 @@ fn index_positions(text: &str) -> HashMap<String, (usize, usize)> {
                     Some(k) => Some(join_key(path, &k)),
                     None => {
                         let k = scalar.unwrap_or("?").to_owned();
-                        self.out
-                            .entry(join_key(path, &k))
-                            .or_insert((mark.line(), mark.col() + 1));
+                        let at = (mark.line(), mark.col() + 1);
+                        if path.is_empty() {
+                            // The document is where its first key is: a
+                            // missing top-level key is reported there.
+                            self.out.entry(String::new()).or_insert(at);
+                        }
+                        self.out.entry(join_key(path, &k)).or_insert(at);
                         *key = Some(k);
                         None
                     }

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `webhooks` | the requests the API sends its users (3.1 `webhooks`, 3.0 `x-webhooks`), which progenitor reads neither of, are listed at the root (`x-codegen-webhooks`: name, description, payload schema as a component reference; an inline payload becomes a component) for `extend`'s `webhooks` module (see [`webhooks`]) |
 //! | `references` | every `$ref` names a component: a percent-encoded fragment (`#/components/schemas/Foo%20Bar`) is decoded; a reference to any other place (`#/paths/~1orders/get/responses/404/content/application~1json/schema`, a component's property) makes that node a component of a free name (see [`references`]) |
+//! | `self-members` | a component listing its own reference as a direct `allOf`/`anyOf` member (`A: allOf [A, X]`) means its other members (`X`): the member is removed (see [`self_members`]); any other cycle through composition is refused by `validate` |
 //! | `type-names` | component schemas whose names make one Rust type name (`address` beside `Address`) are renamed to free ones (`address2`), every reference following (see [`type_names`]) |
 //! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
 //! | `reserved-headers` | `Accept`, `Content-Type` and `Authorization` header parameters of an OpenAPI 3 document are removed, as its Parameter Object says ("SHALL be ignored"): the client sets them from the body, the responses and `security` (see [`reserved_headers`]) |
@@ -56,6 +57,7 @@ mod reserved_headers;
 pub use reserved_headers::RESERVED as RESERVED_HEADERS;
 pub mod responses;
 mod select;
+mod self_members;
 mod server_defaults;
 mod string_unions;
 mod titles;
@@ -125,9 +127,10 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 29] = [
+const STEPS: [Step; 30] = [
     ("webhooks", |n, _, _| webhooks::keep(n)),
     ("references", |n, _, _| references::rewrite(n)),
+    ("self-members", |n, _, _| self_members::rewrite(n)),
     ("type-names", |n, _, _| type_names::rewrite(n)),
     ("operation-ids", |n, _, _| operation_ids::derive(n)),
     ("select", |n, _, c| select::select(n, c)),

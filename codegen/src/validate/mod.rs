@@ -3,7 +3,9 @@
 //!
 //! Checked here, on the document as written: the OpenAPI version, that
 //! operationIds are unique, that every `$ref` is local, resolves
-//! and is not a cycle of references, and that schema `type`s are known.
+//! and is not a cycle of references, that no schema contains itself through
+//! composition alone ([`composition_cycles`]), and that schema `type`s are
+//! known.
 //! What *can* be fixed (OpenAPI 3.1 constructs, a renamed path parameter,
 //! and, with the user's consent, unsupported operations) is the job of
 //! [`crate::normalize`], which reports what it cannot fix in the same form.
@@ -15,6 +17,8 @@ use serde_json::Value;
 use crate::Diagnostic;
 use crate::load::{Document, join_key};
 use crate::walk;
+
+pub mod composition_cycles;
 
 /// Types JSON Schema knows (`null` only in OpenAPI 3.1).
 const TYPES: [&str; 7] = [
@@ -115,6 +119,7 @@ pub fn validate(doc: &Document) -> Vec<Diagnostic> {
                 .hint("a schema must not be only a reference to itself; give one of them a definition"));
         }
     }
+    composition_cycles::check(doc, &mut out);
     out
 }
 
@@ -202,6 +207,12 @@ mod tests {
         let found = diagnostics("swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(
             found[0].contains("unsupported Swagger version `1.2`"),
+            "{found:?}"
+        );
+        // A missing key is located at its parent: here the document.
+        let found = diagnostics("# a comment\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(
+            found[0].starts_with("s.yaml:2:1: at `openapi`: no `openapi` version string"),
             "{found:?}"
         );
         let found = diagnostics("openapi: 4.0.0\npaths: {}\n");
