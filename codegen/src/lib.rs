@@ -39,6 +39,7 @@ pub mod pipeline;
 pub mod refine;
 pub mod report;
 pub mod runtime_copy;
+pub mod stack;
 pub mod surface;
 pub mod swagger2;
 pub mod timings;

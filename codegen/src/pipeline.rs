@@ -328,13 +328,18 @@ pub fn load_overlaid(target: &Target) -> Result<load::Document, Error> {
     Ok(doc)
 }
 
-/// [`render`], from the spec already loaded.
+/// [`render`], from the spec already loaded, on a thread with room for
+/// deep specs ([`crate::stack`]).
 fn render_loaded(target: &Target, doc: load::Document) -> Result<Rendered, Error> {
+    crate::stack::run(|| render_on_this_thread(target, doc))
+}
+
+fn render_on_this_thread(target: &Target, doc: load::Document) -> Result<Rendered, Error> {
     let config = target.config()?;
     // Every problem at once: what no rewrite fixes, and what needs consent.
     // Validation and normalization only read the document: two cores, two threads.
     let (mut problems, mut normalized) = std::thread::scope(|s| {
-        let validated = s.spawn(|| timings::measured(|| validate::validate(&doc)));
+        let validated = crate::stack::spawn(s, || timings::measured(|| validate::validate(&doc)));
         let normalized = timings::stage("normalize", || normalize::normalize(&doc, &config));
         let (problems, took) = validated
             .join()
@@ -580,7 +585,7 @@ pub fn run(target: &Target, mode: Mode) -> Result<Outcome, Error> {
         let old_surface = old_code
             .as_deref()
             .filter(|_| speculate)
-            .map(|old| s.spawn(move || surface::extract(old)));
+            .map(|old| crate::stack::spawn(s, move || surface::extract(old)));
         let rendered = render_loaded(target, doc);
         let old_surface = old_surface.map(|h| {
             h.join()

@@ -13,7 +13,9 @@ thread_local! {
 
 /// Run `f` as the stage `name`, recording how long it took.
 pub fn stage<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
+    let outer = crate::stack::entered(name);
     let (out, took) = measured(f);
+    crate::stack::left(outer);
     record(name, took);
     out
 }
@@ -29,6 +31,12 @@ pub fn measured<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 /// Start recording on this thread.
 pub fn enable() {
     RECORDED.with(|r| r.borrow_mut().get_or_insert_with(Vec::new).clear());
+}
+
+/// Whether this thread records (so work moved to another thread can
+/// record there and hand its stages back: [`crate::stack::run`]).
+pub fn enabled() -> bool {
+    RECORDED.with(|r| r.borrow().is_some())
 }
 
 /// Record a stage measured elsewhere (nothing, unless enabled).

@@ -135,6 +135,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    codegen::stack::report_overflow_as_error();
     let Cli { command } = Cli::parse();
     match command {
         Command::Generate {

@@ -97,7 +97,7 @@ pub fn generate(
             }),
             rewrites,
         };
-        let builders = scope.spawn(|| crate::timings::measured(|| worker.run()));
+        let builders = crate::stack::spawn(scope, || crate::timings::measured(|| worker.run()));
         let generated = generate_on(api, doc, file, connect, extend, Some(send));
         let rest = match &generated {
             Ok((generated, Some(_))) => Some(crate::timings::stage("format-rest", || {
