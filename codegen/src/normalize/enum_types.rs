@@ -17,7 +17,7 @@
 //! | a string of an integer or number | `integer`, `number` | that number (`"1"` -> `1`) |
 //! | `"true"` / `"false"` | `boolean` | `true` / `false` |
 //! | `null` | not `nullable` | the schema becomes `nullable` (the enum lists it) |
-//! | anything else (`"created"` under `integer`, scalars under `array`, a string outside `minLength`/`maxLength`, a number outside `minimum`/`maximum`) | | removed |
+//! | anything else (`"created"` under `integer`, scalars under `array`, an object or array that its schema's `properties`/`items` reject, a string outside `minLength`/`maxLength`, a number outside `minimum`/`maximum`) | | removed |
 //!
 //! An enum left with no value is removed: the schema takes every value of
 //! its type. Every change is reported with the place and the fix to make
@@ -140,13 +140,48 @@ fn fate(schema: &Value, ty: Option<&str>, value: &Value) -> Fate {
         _ => return Fate::Remove,
     };
     let v = converted.as_ref().unwrap_or(value);
-    if !within_bounds(schema, v) {
+    if !within_bounds(schema, v) || !structure_fits(schema, v) {
         return Fate::Remove;
     }
     match converted {
         Some(c) => Fate::Become(c),
         None => Fate::Keep,
     }
+}
+
+/// Whether an object or array value validates against the rest of its
+/// schema (`properties`, `additionalProperties`, `items`, ...): typify
+/// writes such a value as a literal of the generated type, and one that
+/// does not fit it is code that does not compile. Judged by the
+/// `jsonschema` crate, the schema without `enum` and without OpenAPI's own
+/// keywords; a schema with a `$ref` inside is not judged here (its target
+/// is elsewhere) and keeps its values.
+fn structure_fits(schema: &Value, v: &Value) -> bool {
+    if !(v.is_object() || v.is_array()) {
+        return true;
+    }
+    let text = schema.to_string();
+    if text.contains("\"$ref\"") {
+        return true;
+    }
+    let mut rest = schema.clone();
+    if let Some(map) = rest.as_object_mut() {
+        for key in [
+            "enum",
+            "nullable",
+            "discriminator",
+            "xml",
+            "example",
+            "readOnly",
+            "writeOnly",
+        ] {
+            map.shift_remove(key);
+        }
+    }
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&rest)
+        .map_or(true, |validator| validator.is_valid(v))
 }
 
 /// Whether `v` keeps the schema's length and range bounds.
@@ -208,6 +243,9 @@ mod tests {
     #[test]
     fn values_are_brought_to_their_type() {
         // YAML 1.2 reads True/False as booleans.
+        let (s, changes) =
+            schema("{type: object, additionalProperties: {type: string}, enum: [{a: x}, {b: 3}]}");
+        assert_eq!(s["enum"], json!([{"a": "x"}]), "{changes:?}");
         let (s, changes) = schema("{type: string, enum: [True, False, 1, 2.5, ok]}");
         assert_eq!(s["enum"], json!(["true", "false", "1", "2.5", "ok"]));
         assert_eq!(changes.len(), 1, "{changes:?}");
