@@ -7,11 +7,16 @@ use serde_json::{Value, json};
 
 use super::Normalized;
 
-/// `nullable-components`: a component schema that is itself nullable makes
-/// typify emit `struct X(Option<X>)` beside `struct X {..}` (E0428). Move the
-/// nullability to where the schema is used: the definition loses
-/// `nullable` (and a one-member `allOf` wrapper), and every
-/// `$ref: '#/components/schemas/X'` becomes `{allOf: [$ref], nullable: true}`.
+/// `nullable-components`: a component schema that itself accepts null makes
+/// typify emit `struct X(Option<X>)` beside `struct X {..}` (E0428). The
+/// rule covers every way a schema accepts null once `openapi-3.1` has run:
+/// `nullable: true`, and `null` among its `enum` values (3.1's
+/// `type: [string, 'null'], enum: [null, USD, ..]`, Lago's
+/// `CurrencyOrNull`; typify reads a `null` enum value as nullability too).
+/// Move the nullability to where the schema is used: the definition loses
+/// `nullable`, its `null` enum value (and a one-member `allOf` wrapper),
+/// and every `$ref: '#/components/schemas/X'` becomes
+/// `{allOf: [$ref], nullable: true}`.
 pub(super) fn nullable_components(n: &mut Normalized) {
     let Some(Value::Object(schemas)) = n
         .value
@@ -23,10 +28,21 @@ pub(super) fn nullable_components(n: &mut Normalized) {
     let mut moved = Vec::new();
     for (name, schema) in schemas.iter_mut() {
         let Value::Object(s) = schema else { continue };
-        if s.get("nullable") != Some(&json!(true)) {
+        let null_value = s
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| {
+                values.iter().any(Value::is_null) && values.iter().any(|v| !v.is_null())
+            });
+        if s.get("nullable") != Some(&json!(true)) && !null_value {
             continue;
         }
         s.shift_remove("nullable");
+        if let Some(Value::Array(values)) = s.get_mut("enum")
+            && values.iter().any(|v| !v.is_null())
+        {
+            values.retain(|v| !v.is_null());
+        }
         if let Some(Value::Array(members)) = s.get("allOf")
             && members.len() == 1
             && members[0].get("$ref").is_none()

@@ -68,58 +68,65 @@ pub(super) fn free_derived_names(n: &mut Normalized) {
     let mut hoisted = Vec::new();
     for name in names {
         let parent = sanitize(&name, Case::Pascal);
-        let Some(Value::Object(props)) =
-            n.value["components"]["schemas"][&name].get_mut("properties")
-        else {
-            continue;
-        };
-        for (prop, schema) in props.iter_mut() {
-            let derived = format!("{parent}{}", sanitize(prop, Case::Pascal));
-            let is_array = schema.get("type") == Some(&Value::from("array"));
-            let (target, derived) = match schema.get("items") {
-                Some(items) if is_array && items.is_object() => {
-                    (schema.get_mut("items"), format!("{derived}Item"))
-                }
-                _ => (Some(schema), derived),
-            };
-            let Some(target) = target else { continue };
-            if !has_own_type(target)
-                || target.get("title").is_some()
-                || !taken.contains(&name_key(&derived))
-            {
+        for site in property_sites(&n.value["components"]["schemas"][&name]) {
+            let Some(Value::Object(props)) = n.value["components"]["schemas"][&name]
+                .pointer_mut(&site)
+                .and_then(|s| s.get_mut("properties"))
+            else {
                 continue;
-            }
-            let mut k = 1;
-            let new_name = loop {
-                let candidate = match k {
-                    1 => format!("{derived}Value"),
-                    k => format!("{derived}Value{k}"),
+            };
+            for (prop, schema) in props.iter_mut() {
+                let derived = format!("{parent}{}", sanitize(prop, Case::Pascal));
+                let is_array = schema.get("type") == Some(&Value::from("array"));
+                let (target, derived) = match schema.get("items") {
+                    Some(items) if is_array && items.is_object() => {
+                        (schema.get_mut("items"), format!("{derived}Item"))
+                    }
+                    _ => (Some(schema), derived),
                 };
-                if taken.insert(name_key(&candidate)) {
-                    break candidate;
+                let Some(target) = target else { continue };
+                if !has_own_type(target)
+                    || target.get("title").is_some()
+                    || !taken.contains(&name_key(&derived))
+                {
+                    continue;
                 }
-                k += 1;
-            };
-            let mut component = target.take();
-            let nullable = component
-                .as_object_mut()
-                .and_then(|c| c.shift_remove("nullable"))
-                == Some(Value::Bool(true));
-            let description = component.get("description").cloned();
-            let reference = serde_json::json!({"$ref": format!("#/components/schemas/{new_name}")});
-            *target = if nullable {
-                serde_json::json!({"allOf": [reference], "nullable": true})
-            } else {
-                reference
-            };
-            if let (Some(d), Value::Object(t)) = (description, &mut *target) {
-                t.insert("description".into(), d);
+                let mut k = 1;
+                let new_name = loop {
+                    let candidate = match k {
+                        1 => format!("{derived}Value"),
+                        k => format!("{derived}Value{k}"),
+                    };
+                    if taken.insert(name_key(&candidate)) {
+                        break candidate;
+                    }
+                    k += 1;
+                };
+                let mut component = target.take();
+                let nullable = component
+                    .as_object_mut()
+                    .and_then(|c| c.shift_remove("nullable"))
+                    == Some(Value::Bool(true));
+                let description = component.get("description").cloned();
+                let reference =
+                    serde_json::json!({"$ref": format!("#/components/schemas/{new_name}")});
+                *target = if nullable {
+                    serde_json::json!({"allOf": [reference], "nullable": true})
+                } else {
+                    reference
+                };
+                if let (Some(d), Value::Object(t)) = (description, &mut *target) {
+                    t.insert("description".into(), d);
+                }
+                hoisted.push((
+                    format!(
+                        "components.schemas.{name}{}.properties.{prop}",
+                        dotted(&site)
+                    ),
+                    new_name,
+                    component,
+                ));
             }
-            hoisted.push((
-                format!("components.schemas.{name}.properties.{prop}"),
-                new_name,
-                component,
-            ));
         }
     }
     for (at, new_name, component) in hoisted {
@@ -131,6 +138,41 @@ pub(super) fn free_derived_names(n: &mut Normalized) {
         );
         n.value["components"]["schemas"][&new_name] = component;
     }
+}
+
+/// Where typify finds the properties of a component's struct, as JSON
+/// pointers into the component: the component itself and, recursively,
+/// each inline member of its `allOf` (typify merges those into the one
+/// struct and names their properties' types after the component too: Box's
+/// `SignRequestSignerInput: allOf [$ref, {properties: {validation}}]`).
+fn property_sites(component: &Value) -> Vec<String> {
+    let mut sites = Vec::new();
+    let mut stack = vec![String::new()];
+    while let Some(at) = stack.pop() {
+        let Some(schema) = component.pointer(&at) else {
+            continue;
+        };
+        if schema.get("properties").is_some() {
+            sites.push(at.clone());
+        }
+        if let Some(Value::Array(members)) = schema.get("allOf") {
+            for (i, m) in members.iter().enumerate().rev() {
+                if m.get("$ref").is_none() {
+                    stack.push(format!("{at}/allOf/{i}"));
+                }
+            }
+        }
+    }
+    sites
+}
+
+/// A pointer of [`property_sites`] (`/allOf/1`) in the dotted form of
+/// the report (`.allOf[1]`).
+fn dotted(site: &str) -> String {
+    site.split("/allOf/")
+        .skip(1)
+        .map(|i| format!(".allOf[{i}]"))
+        .collect()
 }
 
 /// Whether typify makes a type of its own for `s` (not one it refers to).
@@ -222,5 +264,42 @@ mod tests {
             "string"
         );
         assert!(props["plan"].get("anyOf").is_some(), "no clash, untouched");
+    }
+
+    #[test]
+    fn a_property_of_an_all_of_member_named_like_a_component_gets_a_free_name() {
+        // Box: `SignRequestSignerInput: allOf [$ref, {properties: {validation: anyOf..}}]`
+        // beside the component `SignRequestSignerInputValidation`.
+        let doc = Document::from_value(
+            "t.json",
+            json!({
+                "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                "components": {"schemas": {
+                    "Base": {"type": "object", "properties": {"id": {"type": "string"}}},
+                    "InputValidation": {"type": "object", "properties": {"kind": {"type": "string"}}},
+                    "Input": {"allOf": [
+                        {"$ref": "#/components/schemas/Base"},
+                        {"allOf": [{"properties": {"validation": {
+                            "anyOf": [{"$ref": "#/components/schemas/InputValidation"}, {"type": "integer"}]
+                        }}}]}
+                    ]}
+                }}
+            }),
+        );
+        let n = super::super::normalize(&doc, &Config::default());
+        let schemas = &n.value["components"]["schemas"];
+        let validation = &schemas["Input"]["allOf"][1]["allOf"][0]["properties"]["validation"];
+        assert_eq!(
+            validation["$ref"],
+            "#/components/schemas/InputValidationValue"
+        );
+        assert!(schemas["InputValidationValue"]["anyOf"].is_array());
+        assert!(
+            n.changes.iter().any(|c| c
+                .what
+                .contains("Input.allOf[1].allOf[0].properties.validation")),
+            "{:?}",
+            n.changes
+        );
     }
 }
