@@ -21,6 +21,8 @@
 //! | `disjoint-unions` | an `anyOf` whose members' JSON types overlap only on `null` (`anyOf: [string|null, number|null, boolean, array]`) -> a nullable `oneOf`: one member matches each value, and typify makes an enum that takes it, not a struct of flattened members that takes no scalar (see [`disjoint_unions`]) |
 //! | `required-alternatives` | `anyOf`/`oneOf`/`not` members that only list `required` properties (exactly-one-of rules) are dropped: typify would make an enum no value fits (see [`required_alternatives`]) |
 //! | `titles` | an inline schema's `title` that would name a type like a component or an earlier title is dropped (E0428 otherwise; see [`titles`]) |
+//! | `nullable-components` | a component schema that accepts null (`nullable`, or `null` among its `enum` values) is made nullable where it is used instead (typify wrote `struct X(Option<X>)` beside `X`: E0428; see [`nullable_components`]) |
+//! | `parameter-not-null` | no parameter's schema accepts null (`nullable` and a `null` enum value removed): a value on the wire is text, and absence is `required: false` (see [`parameter_schemas`]) |
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
@@ -127,7 +129,7 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 30] = [
+const STEPS: [Step; 31] = [
     ("webhooks", |n, _, _| webhooks::keep(n)),
     ("references", |n, _, _| references::rewrite(n)),
     ("self-members", |n, _, _| self_members::rewrite(n)),
@@ -153,6 +155,9 @@ const STEPS: [Step; 30] = [
     }),
     ("nullable-components", |n, _, _| {
         nullable_components::nullable_components(n)
+    }),
+    ("parameter-not-null", |n, _, _| {
+        parameter_schemas::not_null(n)
     }),
     ("integer-range", |n, _, _| integer_range::integer_range(n)),
     ("path-parameter-names", |n, d, _| {

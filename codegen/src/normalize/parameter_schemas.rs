@@ -27,10 +27,11 @@
 //! takes a string, its description names the schema.
 //!
 //! **`path-required`**: a path parameter not marked `required: true`
-//! (OpenAPI: it MUST be; progenitor asserts it) is made required, and one
-//! whose schema is `nullable` loses `nullable`: the path cannot be formed
-//! without a value, and a segment is never null (the generated code would
-//! take an `Option` it cannot put in the path).
+//! (OpenAPI: it MUST be; progenitor asserts it) is made required: the path
+//! cannot be formed without a value.
+//!
+//! **`parameter-not-null`** ([`not_null`], run after `nullable-components`):
+//! no parameter's schema accepts null; a value on the wire is text.
 //!
 //! Every rewrite is reported; no parameter is dropped.
 
@@ -43,7 +44,60 @@ use crate::walk;
 /// Run the step on every parameter object: components, path items and
 /// operations.
 pub(super) fn rewrite(n: &mut Normalized) {
-    // (path for messages, JSON pointer) of every parameter object.
+    let places = parameter_places(&n.value);
+    let mut changes = Vec::new();
+    for (at, tokens) in places {
+        let Some(Value::Object(p)) = n.value.pointer_mut(&tokens) else {
+            continue;
+        };
+        if let Some(change) = rewrite_one(p) {
+            changes.push(("parameter-content", format!("{at}: {change}")));
+        }
+        if p.get("in").and_then(Value::as_str) == Some("path")
+            && p.get("required") != Some(&json!(true))
+        {
+            p.insert("required".into(), json!(true));
+            changes.push((
+                "path-required",
+                format!("{at}: a path parameter is required (OpenAPI: it MUST be)"),
+            ));
+        }
+        let Some(p) = n.value.pointer(&tokens) else {
+            continue;
+        };
+        let object = (p.get("in").and_then(Value::as_str) == Some("path"))
+            .then(|| p.get("schema"))
+            .flatten()
+            .filter(|s| !is_scalar(walk::deref(&n.value, s)))
+            .map(|s| match s.get("$ref").and_then(Value::as_str) {
+                Some(r) => r.rsplit('/').next().unwrap_or(r).to_owned(),
+                None => kind_of(walk::deref(&n.value, s)),
+            });
+        if let Some(described) = object
+            && let Some(Value::Object(p)) = n.value.pointer_mut(&tokens)
+        {
+            let note =
+                format!("The path segment's text: a {described} in OpenAPI's `simple` style.");
+            let description = match p.get("description").and_then(Value::as_str) {
+                Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+                _ => note,
+            };
+            p.insert("description".into(), json!(description));
+            p.insert("schema".into(), json!({"type": "string"}));
+            changes.push((
+                "path-text",
+                format!("{at}: the path parameter is a {described}; it takes the segment's text"),
+            ));
+        }
+    }
+    for (step, c) in changes {
+        n.change(step, c);
+    }
+}
+
+/// (path for messages, JSON pointer) of every parameter object:
+/// components, path items and operations.
+fn parameter_places(value: &Value) -> Vec<(String, String)> {
     let mut places: Vec<(String, String)> = Vec::new();
     let pointer = |tokens: &[&str]| -> String {
         tokens
@@ -51,7 +105,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
             .map(|t| format!("/{}", walk::escape_token(t)))
             .collect()
     };
-    if let Some(Value::Object(params)) = n.value.pointer("/components/parameters") {
+    if let Some(Value::Object(params)) = value.pointer("/components/parameters") {
         for name in params.keys() {
             places.push((
                 join_key("components.parameters", name),
@@ -59,7 +113,7 @@ pub(super) fn rewrite(n: &mut Normalized) {
             ));
         }
     }
-    if let Some(Value::Object(paths)) = n.value.get("paths") {
+    if let Some(Value::Object(paths)) = value.get("paths") {
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
             for (key, holder) in item {
@@ -95,62 +149,53 @@ pub(super) fn rewrite(n: &mut Normalized) {
             }
         }
     }
+    places
+}
+
+/// **`parameter-not-null`**: a parameter's schema does not accept null.
+///
+/// A parameter's value on the wire is text (a path segment, a query
+/// value, a header, a cookie), and null has no text: RFC 6570, whose
+/// expansion OpenAPI's styles follow, treats an undefined value as absent.
+/// What a `nullable` parameter schema can mean is that the parameter may
+/// be absent, which `required: false` already says. progenitor typed such a
+/// parameter `Option<Option<T>>` and formatted the inner `Option` into the
+/// request (Box's `x-rep-hints` header: E0599, `Option<String>` is not
+/// `Display`). So every parameter schema loses `nullable` (also the one
+/// `nullable-components` puts beside a `$ref`, which is why this runs after
+/// it) and a `null` among its `enum` values. Reported per parameter.
+pub(super) fn not_null(n: &mut Normalized) {
     let mut changes = Vec::new();
-    for (at, tokens) in places {
-        let Some(Value::Object(p)) = n.value.pointer_mut(&tokens) else {
+    for (at, tokens) in parameter_places(&n.value) {
+        let Some(Value::Object(schema)) = n
+            .value
+            .pointer_mut(&tokens)
+            .and_then(|p| p.get_mut("schema"))
+        else {
             continue;
         };
-        if let Some(change) = rewrite_one(p) {
-            changes.push(("parameter-content", format!("{at}: {change}")));
-        }
-        if p.get("in").and_then(Value::as_str) == Some("path")
-            && p.get("required") != Some(&json!(true))
+        let nullable = schema.shift_remove("nullable").is_some();
+        let mut null_value = false;
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && values.iter().any(Value::is_null)
+            && values.iter().any(|v| !v.is_null())
         {
-            p.insert("required".into(), json!(true));
-            changes.push((
-                "path-required",
-                format!("{at}: a path parameter is required (OpenAPI: it MUST be)"),
-            ));
+            values.retain(|v| !v.is_null());
+            null_value = true;
         }
-        if p.get("in").and_then(Value::as_str) == Some("path")
-            && let Some(Value::Object(schema)) = p.get_mut("schema")
-            && schema.shift_remove("nullable").is_some()
-        {
-            changes.push((
-                "path-required",
-                format!("{at}: a path segment cannot be null; `nullable` removed"),
-            ));
-        }
-        let Some(p) = n.value.pointer(&tokens) else {
-            continue;
-        };
-        let object = (p.get("in").and_then(Value::as_str) == Some("path"))
-            .then(|| p.get("schema"))
-            .flatten()
-            .filter(|s| !is_scalar(walk::deref(&n.value, s)))
-            .map(|s| match s.get("$ref").and_then(Value::as_str) {
-                Some(r) => r.rsplit('/').next().unwrap_or(r).to_owned(),
-                None => kind_of(walk::deref(&n.value, s)),
-            });
-        if let Some(described) = object
-            && let Some(Value::Object(p)) = n.value.pointer_mut(&tokens)
-        {
-            let note =
-                format!("The path segment's text: a {described} in OpenAPI's `simple` style.");
-            let description = match p.get("description").and_then(Value::as_str) {
-                Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
-                _ => note,
-            };
-            p.insert("description".into(), json!(description));
-            p.insert("schema".into(), json!({"type": "string"}));
-            changes.push((
-                "path-text",
-                format!("{at}: the path parameter is a {described}; it takes the segment's text"),
+        if nullable || null_value {
+            changes.push(format!(
+                "{at}: a parameter's value is text and cannot be null; {} removed",
+                match (nullable, null_value) {
+                    (true, true) => "`nullable` and the `null` enum value",
+                    (true, false) => "`nullable`",
+                    _ => "the `null` enum value",
+                }
             ));
         }
     }
-    for (step, c) in changes {
-        n.change(step, c);
+    for what in changes {
+        n.change("parameter-not-null", what);
     }
 }
 

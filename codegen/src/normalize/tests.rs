@@ -38,6 +38,59 @@ fn openapi_31_constructs_become_30() {
 }
 
 #[test]
+fn no_parameter_schema_accepts_null() {
+    // Box's `x-rep-hints: {type: string, nullable: true}` header was typed
+    // `Option<Option<String>>` and formatted with `Display` (E0599); a
+    // nullable component used by a parameter gets `nullable` back from
+    // `nullable-components`, which is why the rule runs after it.
+    let n = run(
+        "openapi: 3.0.3\npaths:\n  /f/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string, nullable: true}}\n        - {name: x-rep-hints, in: header, schema: {type: string, nullable: true}}\n        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}\n        - {name: order, in: query, schema: {type: string, enum: [asc, desc, null]}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Kind: {type: string, nullable: true, enum: [a, b]}\n",
+        &Config::default(),
+    );
+    let params = &n.value["paths"]["/f/{id}"]["get"]["parameters"];
+    for i in 0..4 {
+        assert!(
+            params[i]["schema"].get("nullable").is_none(),
+            "parameter {i}: {}",
+            params[i]
+        );
+    }
+    assert_eq!(params[3]["schema"]["enum"], json!(["asc", "desc"]));
+    assert_eq!(
+        params[2]["schema"]["allOf"],
+        json!([{"$ref": "#/components/schemas/Kind"}])
+    );
+    let reported = n
+        .changes
+        .iter()
+        .filter(|c| c.step == "parameter-not-null")
+        .count();
+    assert_eq!(reported, 4, "{:?}", n.changes);
+}
+
+#[test]
+fn a_component_with_a_null_enum_value_is_nullable_where_used() {
+    // Lago's `CurrencyOrNull`: typify read the `null` value as nullability
+    // and wrote `struct CurrencyOrNull(Option<CurrencyOrNull>)` beside the
+    // enum (E0428).
+    let n = run(
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    CurrencyOrNull:\n      type: [string, 'null']\n      enum: [null, USD, EUR]\n    Req:\n      type: object\n      properties:\n        currency: {$ref: '#/components/schemas/CurrencyOrNull'}\n",
+        &Config::default(),
+    );
+    let schemas = &n.value["components"]["schemas"];
+    assert_eq!(
+        schemas["CurrencyOrNull"],
+        json!({"type": "string", "enum": ["USD", "EUR"]})
+    );
+    let currency = &schemas["Req"]["properties"]["currency"];
+    assert_eq!(
+        currency["allOf"],
+        json!([{"$ref": "#/components/schemas/CurrencyOrNull"}])
+    );
+    assert_eq!(currency["nullable"], json!(true));
+}
+
+#[test]
 fn nullable_components_become_nullable_uses() {
     let n = run(
         "openapi: 3.1.0\ncomponents:\n  schemas:\n    Prompt:\n      anyOf:\n        - {type: object, properties: {id: {type: string}}}\n        - {type: 'null'}\n    Req:\n      type: object\n      required: [prompt, described, wrapped]\n      properties:\n        prompt: {$ref: '#/components/schemas/Prompt'}\n        described: {$ref: '#/components/schemas/Prompt', description: d}\n        wrapped: {allOf: [{$ref: '#/components/schemas/Prompt'}], description: d}\n",
