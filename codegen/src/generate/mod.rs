@@ -26,6 +26,7 @@ use syn::visit_mut::VisitMut;
 use crate::Error;
 
 pub mod type_builders;
+pub mod unique_names;
 
 /// What the generated code needs from the crate around it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -248,6 +249,9 @@ fn generate_on(
         }
         surface
     });
+    crate::timings::stage("unique-names", || {
+        unique_names::check(&file, file_name, &component_names(doc))
+    })?;
     // Sent after `trim`, whose removals reach the builders too.
     let rewrites = std::sync::Arc::new(rewrites);
     if let Some(send) = builders {
@@ -267,6 +271,24 @@ fn generate_on(
         formatted: None,
     };
     Ok((generated, type_builders.map(|body| (body, rewrites))))
+}
+
+/// Each component schema's Rust type name, with its key.
+fn component_names(doc: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    doc.pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map(|schemas| {
+            schemas
+                .keys()
+                .map(|k| {
+                    (
+                        crate::naming::sanitize(k, crate::naming::Case::Pascal),
+                        k.clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Operations in the document (path items given as references excluded).
