@@ -15,6 +15,7 @@
 //! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
 //! | `methods` | [`methods`] | an `OPTIONS` or `TRACE` operation's request is built with `reqwest::Client::request(Method::OPTIONS, url)`: reqwest has no shortcut for them |
 //! | `webhooks` | [`webhooks`] | the spec's webhooks (kept by `normalize`) become a `webhooks` module: `Event` (a variant per webhook, carrying its payload type), `unwrap(body, headers, secret)` (Standard Webhooks signature and timestamp checked, then parsed) and `parse(body)` |
+//! | `status-order` | [`status_order`] | in every status match, exact statuses come before ranges (OpenAPI: the explicit code takes precedence), and no arm follows the catch-all |
 //! | `event-streams` | [`streams`] | an operation whose success response offers `text/event-stream` gets `send_stream()` beside `send()`: the same request with `Accept: text/event-stream` (and `"stream": true` in a body that has that property), whose success is a [`crate::runtime`]`EventStream` of the event schema's type |
 //!
 //! The builders are found by the `OperationInfo { operation_id }` progenitor
@@ -25,6 +26,7 @@ pub mod bodies;
 pub mod methods;
 pub mod parameters;
 pub mod responses;
+pub mod status_order;
 pub mod streams;
 pub mod webhooks;
 
@@ -133,6 +135,7 @@ pub fn extend(
         }
     }
     let methods = methods::rewrite(builder);
+    let ordered = status_order::order(builder);
     let upgrades = responses::upgrades_with_stream_errors(builder);
     if !new_types.is_empty() {
         crate::items::module_mut(file, "types")
@@ -175,6 +178,12 @@ pub fn extend(
         out.push(Refinement {
             step: "methods",
             what: format!("requests of methods reqwest has no shortcut for (OPTIONS, TRACE) built with `request`: {methods}"),
+        });
+    }
+    if ordered > 0 {
+        out.push(Refinement {
+            step: "status-order",
+            what: format!("{ordered} operations match a status before the range that contains it, and nothing after the catch-all"),
         });
     }
     if params_done > 0 {
