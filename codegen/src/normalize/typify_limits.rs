@@ -26,6 +26,11 @@
 //!   (`MinusCreated`, `PlusCreated`, `NotEq`, `GtEq`). The refine stage
 //!   ([`crate::refine::enum_values`]) puts the values and names back into
 //!   the generated code, so the wire format is the spec's.
+//! * **A lower bound of zero on a length or a count** (`minLength: 0`,
+//!   `minItems: 0`, `minProperties: 0`; Plaid): every value meets it, and
+//!   typify still writes the check (`if value.chars().count() < 0usize`),
+//!   which rustc warns about (`unused_comparisons`). The keyword constrains
+//!   nothing, so it is removed.
 
 use std::collections::BTreeSet;
 
@@ -47,9 +52,16 @@ pub(super) fn rewrite(n: &mut Normalized) {
     let mut formats = Vec::new();
     let mut enum_all_of = Vec::new();
     let mut renamed = Vec::new();
+    let mut zero_bounds = 0usize;
     let mut values = Map::new();
     walk::schemas_mut(&mut n.value, &mut |path, schema| {
         let Value::Object(s) = schema else { return };
+        for key in ["minLength", "minItems", "minProperties"] {
+            if s.get(key).and_then(Value::as_f64) == Some(0.0) {
+                s.shift_remove(key);
+                zero_bounds += 1;
+            }
+        }
         if let Some(format) = pointless_format(s) {
             s.shift_remove("format");
             formats.push(format!("{path} ({format})"));
@@ -91,6 +103,12 @@ pub(super) fn rewrite(n: &mut Normalized) {
             format!(
                 "{path}: the enum lists every value, so the members beside it (which only restrict) are removed"
             ),
+        );
+    }
+    if zero_bounds > 0 {
+        n.change(
+            "typify-limits",
+            format!("{zero_bounds} lower bounds of 0 on a length or count (`minLength`, `minItems`, `minProperties`: every value meets them) removed"),
         );
     }
     for path in renamed {
@@ -178,6 +196,33 @@ mod tests {
     fn run(yaml: &str) -> Normalized {
         let doc = crate::load::load_bytes(yaml.as_bytes(), "t.yaml").unwrap();
         super::super::normalize(&doc, &Config::default())
+    }
+
+    #[test]
+    fn a_lower_bound_of_zero_on_a_length_or_count_is_removed() {
+        let n = run(r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Name: {type: string, minLength: 0, maxLength: 5}
+    Tags: {type: array, items: {type: string, minLength: 1}, minItems: 0}
+    Map: {type: object, minProperties: 0, additionalProperties: {type: string}}
+"#);
+        let s = &n.value["components"]["schemas"];
+        assert!(s["Name"].get("minLength").is_none());
+        assert_eq!(s["Name"]["maxLength"], 5);
+        assert!(s["Tags"].get("minItems").is_none());
+        assert_eq!(s["Tags"]["items"]["minLength"], 1, "a real bound stays");
+        assert!(s["Map"].get("minProperties").is_none());
+        assert!(
+            n.changes
+                .iter()
+                .any(|c| c.what.starts_with("3 lower bounds of 0")),
+            "{:?}",
+            n.changes
+        );
     }
 
     #[test]
