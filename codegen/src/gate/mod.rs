@@ -67,7 +67,7 @@ pub fn gate(
         return (Features::default(), Vec::new());
     }
     let builders = reach::operation_builders(file, &ops);
-    let reached = reach::reach(file, &ops, &builders, webhooks);
+    let reached = crate::timings::stage("reach", || reach::reach(file, &ops, &builders, webhooks));
     if reached.values().any(|f| f.contains(features::OTHER_TYPES)) {
         all.insert(features::OTHER_TYPES.to_owned());
     }
@@ -76,7 +76,9 @@ pub fn gate(
         .filter(|(_, features)| !features.is_superset(&tags))
         .collect();
     let types_gated = gated.len();
-    cfg::apply(file, &ops, &builders, &gated, webhooks, rewrites);
+    crate::timings::stage("cfg", || {
+        cfg::apply(file, &ops, &builders, &gated, webhooks, rewrites)
+    });
     let count = ops.len();
     let notes = vec![Refinement {
         step: "features",

@@ -38,31 +38,33 @@ pub fn trim(
     rewrites: &mut Vec<Rewrite>,
 ) -> Vec<Refinement> {
     let mut notes = Vec::new();
-    if let Some(what) = builders::received_only(file, surface, rewrites) {
+    if let Some(what) = crate::timings::stage("received-only-builders", || {
+        builders::received_only(file, surface, rewrites)
+    }) {
         notes.push(Refinement {
             step: "received-only-builders",
             what,
         });
     }
-    if let Some(what) = readers::map_readers(file) {
+    if let Some(what) = crate::timings::stage("map-readers", || readers::map_readers(file)) {
         notes.push(Refinement {
             step: "map-readers",
             what,
         });
     }
-    if let Some(what) = writers::map_writers(file) {
+    if let Some(what) = crate::timings::stage("map-writers", || writers::map_writers(file)) {
         notes.push(Refinement {
             step: "map-writers",
             what,
         });
     }
-    if let Some(what) = strings::string_readers(file) {
+    if let Some(what) = crate::timings::stage("string-readers", || strings::string_readers(file)) {
         notes.push(Refinement {
             step: "string-readers",
             what,
         });
     }
-    let converted = setters::calls(file);
+    let converted = crate::timings::stage("setter-calls", || setters::calls(file));
     rewrites.push(Box::new(|file: &mut syn::File| {
         setters::calls(file);
     }));
@@ -74,7 +76,7 @@ pub fn trim(
             ),
         });
     }
-    let sends = sends::calls(file);
+    let sends = crate::timings::stage("send-calls", || sends::calls(file));
     if sends > 0 {
         notes.push(Refinement {
             step: "send-calls",
@@ -83,7 +85,7 @@ pub fn trim(
             ),
         });
     }
-    let marked = inline::mark(file);
+    let marked = crate::timings::stage("codegen-on-use", || inline::mark(file));
     rewrites.push(Box::new(|file: &mut syn::File| {
         inline::mark(file);
     }));
