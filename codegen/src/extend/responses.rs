@@ -169,8 +169,8 @@ pub fn rewrite(
             None => quote::quote!(#[doc = #doc] #v),
         });
     }
-    // Specific statuses before ranges.
-    arms.sort_by_key(|a| matches!(a.pat, syn::Pat::Range(_)));
+    // Specific statuses before ranges: `status-order` sorts every status
+    // match, these arms included, once `extend` has made them all.
 
     let doc = format!(" The documented {class} bodies of `{id}`, by status.");
     // Serialized as the body it holds (`untagged`): `runtime::ApiError`
@@ -334,8 +334,7 @@ struct Arms {
 impl VisitMut for Arms {
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
         syn::visit_mut::visit_expr_match_mut(self, m);
-        let is_status = matches!(&*m.expr, syn::Expr::MethodCall(c) if c.method == "as_u16");
-        if !is_status {
+        if !super::status_order::is_status_match(m) {
             return;
         }
         let Some(arms) = self.arms.take() else {

@@ -28,6 +28,12 @@ struct Order {
     changed: usize,
 }
 
+/// Whether `m` is progenitor's `match response.status().as_u16() { .. }`,
+/// the match of a response's statuses.
+pub fn is_status_match(m: &syn::ExprMatch) -> bool {
+    matches!(&*m.expr, syn::Expr::MethodCall(c) if c.method == "as_u16")
+}
+
 /// 0 for one status (`404u16`), 1 for a range (`400u16..=499u16`), 2 for
 /// the catch-all, and 1 for any other pattern (kept in place among ranges).
 fn rank(pat: &syn::Pat) -> u8 {
@@ -42,8 +48,7 @@ fn rank(pat: &syn::Pat) -> u8 {
 impl VisitMut for Order {
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
         syn::visit_mut::visit_expr_match_mut(self, m);
-        let is_status = matches!(&*m.expr, syn::Expr::MethodCall(c) if c.method == "as_u16");
-        if !is_status {
+        if !is_status_match(m) {
             return;
         }
         let before: Vec<u8> = m.arms.iter().map(|a| rank(&a.pat)).collect();

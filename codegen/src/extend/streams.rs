@@ -154,7 +154,7 @@ impl VisitMut for Stream {
                 }
             }
             // `match response.status().as_u16() { .. }`: the statuses.
-            syn::Expr::Match(m) if matches!(&*m.expr, syn::Expr::MethodCall(c) if c.method == "as_u16") => {
+            syn::Expr::Match(m) if super::status_order::is_status_match(m) => {
                 for arm in &mut m.arms {
                     if !is_err(&arm.body) {
                         *arm.body =

@@ -7,12 +7,30 @@ use serde_json::{Value, json};
 
 use super::Normalized;
 
+/// Remove `null` from the `enum` of `s` when it lists other values too
+/// (`enum: [null]` alone is left as it is); whether it did. typify reads a
+/// listed `null` as nullability, so a schema whose nullability moves
+/// elsewhere (`nullable-components`) or goes (`parameter-not-null`) must
+/// not keep it.
+pub(super) fn drop_listed_null(s: &mut serde_json::Map<String, Value>) -> bool {
+    match s.get_mut("enum") {
+        Some(Value::Array(values))
+            if values.iter().any(Value::is_null) && values.iter().any(|v| !v.is_null()) =>
+        {
+            values.retain(|v| !v.is_null());
+            true
+        }
+        _ => false,
+    }
+}
+
 /// `nullable-components`: a component schema that itself accepts null makes
 /// typify emit `struct X(Option<X>)` beside `struct X {..}` (E0428). The
-/// rule covers every way a schema accepts null once `openapi-3.1` has run:
-/// `nullable: true`, and `null` among its `enum` values (3.1's
+/// rule covers every way a schema accepts null: once `openapi-3.1` and
+/// `enum-types` have run, each is `nullable: true` (3.1's
 /// `type: [string, 'null'], enum: [null, USD, ..]`, Lago's
-/// `CurrencyOrNull`; typify reads a `null` enum value as nullability too).
+/// `CurrencyOrNull`, included), and typify reads the `null` enum value left
+/// beside it as nullability too.
 /// Move the nullability to where the schema is used: the definition loses
 /// `nullable`, its `null` enum value (and a one-member `allOf` wrapper),
 /// and every `$ref: '#/components/schemas/X'` becomes
@@ -28,21 +46,13 @@ pub(super) fn nullable_components(n: &mut Normalized) {
     let mut moved = Vec::new();
     for (name, schema) in schemas.iter_mut() {
         let Value::Object(s) = schema else { continue };
-        let null_value = s
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|values| {
-                values.iter().any(Value::is_null) && values.iter().any(|v| !v.is_null())
-            });
-        if s.get("nullable") != Some(&json!(true)) && !null_value {
+        // `enum-types` has already made every schema that lists `null`
+        // nullable, so `nullable` is the one mark to look for.
+        if s.get("nullable") != Some(&json!(true)) {
             continue;
         }
         s.shift_remove("nullable");
-        if let Some(Value::Array(values)) = s.get_mut("enum")
-            && values.iter().any(|v| !v.is_null())
-        {
-            values.retain(|v| !v.is_null());
-        }
+        drop_listed_null(s);
         if let Some(Value::Array(members)) = s.get("allOf")
             && members.len() == 1
             && members[0].get("$ref").is_none()

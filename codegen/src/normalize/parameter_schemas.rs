@@ -175,14 +175,7 @@ pub(super) fn not_null(n: &mut Normalized) {
             continue;
         };
         let nullable = schema.shift_remove("nullable").is_some();
-        let mut null_value = false;
-        if let Some(Value::Array(values)) = schema.get_mut("enum")
-            && values.iter().any(Value::is_null)
-            && values.iter().any(|v| !v.is_null())
-        {
-            values.retain(|v| !v.is_null());
-            null_value = true;
-        }
+        let null_value = super::nullable_components::drop_listed_null(schema);
         if nullable || null_value {
             changes.push(format!(
                 "{at}: a parameter's value is text and cannot be null; {} removed",
