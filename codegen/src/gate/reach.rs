@@ -66,13 +66,17 @@ pub struct Names {
     /// Only the segment after `types` (and `builder`) counts: for code
     /// outside `mod types`, where other modules' names would be noise.
     pub after_types: bool,
+    /// An identifier's text, written here to look it up: most names an
+    /// item mentions it has mentioned before (`std`, `String`, `serde`),
+    /// and a new `String` for each would be most of this step's time.
+    text: String,
 }
 
 impl Names {
     pub fn of_item(item: &syn::Item, after_types: bool) -> BTreeSet<String> {
         let mut n = Names {
-            names: BTreeSet::new(),
             after_types,
+            ..Names::default()
         };
         n.visit_item(item);
         n.names
@@ -81,8 +85,8 @@ impl Names {
     /// The names a function of `impl Client` mentions (its body included).
     pub fn of_fn(f: &syn::ImplItemFn) -> BTreeSet<String> {
         let mut n = Names {
-            names: BTreeSet::new(),
             after_types: true,
+            ..Names::default()
         };
         n.visit_impl_item_fn(f);
         n.names
@@ -91,9 +95,7 @@ impl Names {
     fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
         for tree in tokens {
             match tree {
-                proc_macro2::TokenTree::Ident(i) if !self.after_types => {
-                    self.names.insert(i.to_string());
-                }
+                proc_macro2::TokenTree::Ident(i) if !self.after_types => self.ident(&i),
                 proc_macro2::TokenTree::Group(g) => self.tokens(g.stream()),
                 proc_macro2::TokenTree::Literal(l) => {
                     // `"present_or_null"`, `"super::defaults::x"`.
@@ -105,6 +107,16 @@ impl Names {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Insert `ident`'s text, allocating only for a name not seen yet.
+    fn ident(&mut self, ident: &proc_macro2::Ident) {
+        use std::fmt::Write;
+        self.text.clear();
+        let _ = write!(self.text, "{ident}");
+        if !self.names.contains(self.text.as_str()) {
+            self.names.insert(self.text.clone());
         }
     }
 
@@ -135,14 +147,27 @@ impl Names {
 }
 
 impl<'ast> Visit<'ast> for Names {
+    /// [`Names::segments`] on the path's identifiers, without a `String`
+    /// per segment.
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let root = path.leading_colon.map(|_| String::new());
-        let segments: Vec<String> = root
-            .into_iter()
-            .chain(path.segments.iter().map(|s| s.ident.to_string()))
-            .collect();
-        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-        self.segments(&segments);
+        let absolute = path.leading_colon.is_some()
+            || path.segments.first().is_some_and(|s| s.ident == "crate");
+        if self.after_types || absolute {
+            let mut rest = path.segments.iter().skip_while(|s| s.ident != "types");
+            if rest.next().is_some() {
+                let mut name = rest.next();
+                if name.is_some_and(|s| s.ident == "builder") {
+                    name = rest.next();
+                }
+                if let Some(s) = name {
+                    self.ident(&s.ident);
+                }
+            }
+        } else {
+            for s in &path.segments {
+                self.ident(&s.ident);
+            }
+        }
         syn::visit::visit_path(self, path);
     }
 
