@@ -90,6 +90,7 @@ pub fn generate(root: &Value, judge: &Judge, seed: u64) -> Vec<Example> {
                     rng: &mut rng,
                     mode,
                     sending: false,
+                    all_of_member: false,
                 })
                 .make(schema, 0) else {
                     continue;
@@ -140,6 +141,9 @@ struct Maker<'a, 'r> {
     /// The instance is sent in a request: `readOnly` properties are left
     /// out (OpenAPI: they SHOULD NOT be sent).
     sending: bool,
+    /// The schema being made is a member of an `allOf`, which makes the
+    /// required properties no member declares itself ([`Maker::all_of`]).
+    all_of_member: bool,
 }
 
 /// An instance of `schema` for a request: with `full`, every property
@@ -153,6 +157,7 @@ pub fn to_send(root: &Value, schema: &Value, full: bool) -> Option<Value> {
         rng: &mut rng,
         mode: if full { Mode::Full } else { Mode::Required },
         sending: true,
+        all_of_member: false,
     }
     .make(schema, 0)
 }
@@ -164,6 +169,7 @@ impl Maker<'_, '_> {
 
     /// An instance of `schema`, or `None` when none can be made here.
     fn make(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+        let all_of_member = std::mem::take(&mut self.all_of_member);
         if depth > MAX_DEPTH {
             return None;
         }
@@ -227,7 +233,7 @@ impl Maker<'_, '_> {
             }
         });
         match ty.as_deref() {
-            Some("object") => self.object(s, depth),
+            Some("object") => self.object(s, depth, all_of_member),
             Some("array") => {
                 let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let n = match self.mode {
@@ -254,7 +260,15 @@ impl Maker<'_, '_> {
         }
     }
 
-    fn object(&mut self, s: &Map<String, Value>, depth: usize) -> Option<Value> {
+    /// An object of `s`: its properties, entries of its
+    /// `additionalProperties`, and (unless it is an `allOf` member) the
+    /// required properties it does not declare.
+    fn object(
+        &mut self,
+        s: &Map<String, Value>,
+        depth: usize,
+        all_of_member: bool,
+    ) -> Option<Value> {
         let required: Vec<&str> = s
             .get("required")
             .and_then(Value::as_array)
@@ -294,6 +308,9 @@ impl Maker<'_, '_> {
                     None => {}
                 }
             }
+        }
+        if !all_of_member && !self.undeclared_required(s, &required, &mut out, depth) {
+            return None;
         }
         let extra = match s.get("additionalProperties") {
             Some(Value::Object(extra)) if !s.contains_key("properties") => {
@@ -458,10 +475,32 @@ impl Maker<'_, '_> {
                 }
                 m => m.clone(),
             };
+            self.all_of_member = true;
             match self.make(&member, depth + 1)? {
                 Value::Object(m) => merged.extend(m),
                 v => {
                     other.get_or_insert(v);
+                }
+            }
+        }
+        if other.is_none() && constrained {
+            // The required properties no member declares, once for all.
+            let declared: Vec<&Map<String, Value>> = members
+                .iter()
+                .chain([&own])
+                .filter_map(|m| walk::deref(self.root, m).get("properties")?.as_object())
+                .collect();
+            let names: Vec<&str> = required.iter().filter_map(Value::as_str).collect();
+            let mut undeclared = Map::new();
+            for name in names
+                .iter()
+                .filter(|n| !declared.iter().any(|d| d.contains_key(**n)))
+            {
+                undeclared.insert((*name).to_owned(), json!({}));
+            }
+            for (name, schema) in undeclared {
+                if !merged.contains_key(&name) {
+                    merged.insert(name, self.make(&schema, depth + 1)?);
                 }
             }
         }
@@ -470,6 +509,40 @@ impl Maker<'_, '_> {
             None if !constrained => Some(json!("value")),
             _ => Some(Value::Object(merged)),
         }
+    }
+
+    /// **Rule: a required property is required whether or not `properties`
+    /// declares it** (JSON Schema's `required` names keys, `properties`
+    /// only constrains the ones it lists). One it does not declare is held
+    /// to `additionalProperties` (any value when that is absent; none can
+    /// be made when it is `false`: `false` is returned). Specs do this by
+    /// a typo (`required: [jurisdictionalFilter]` beside a property
+    /// `jurisdictionalFilters`), and the generated type then requires both.
+    fn undeclared_required(
+        &mut self,
+        s: &Map<String, Value>,
+        required: &[&str],
+        out: &mut Map<String, Value>,
+        depth: usize,
+    ) -> bool {
+        let declared = s.get("properties").and_then(Value::as_object);
+        for name in required {
+            if out.contains_key(*name) || declared.is_some_and(|d| d.contains_key(*name)) {
+                continue;
+            }
+            let value = match s.get("additionalProperties") {
+                Some(Value::Bool(false)) => return false,
+                Some(extra @ Value::Object(_)) => self.make(extra, depth + 1),
+                _ => Some(json!("value")),
+            };
+            match value {
+                Some(v) => {
+                    out.insert((*name).to_owned(), v);
+                }
+                None => return false,
+            }
+        }
+        true
     }
 }
 
@@ -680,6 +753,7 @@ mod tests {
             rng: &mut rng,
             mode,
             sending: false,
+            all_of_member: false,
         }
         .make(&schema, 0)
         .unwrap()
@@ -758,6 +832,7 @@ mod tests {
             rng: &mut rng,
             mode: Mode::Random,
             sending: false,
+            all_of_member: false,
         };
         for _ in 0..300 {
             let v = maker.make(&schema, 0).unwrap();
@@ -797,5 +872,30 @@ mod tests {
             phone.as_str().unwrap().bytes().all(|b| b.is_ascii_digit()),
             "{phone}"
         );
+    }
+
+    #[test]
+    fn required_properties_no_schema_declares_are_made() {
+        // A typo in `required`: both keys are required, the undeclared one
+        // takes any value.
+        let schema = json!({"type": "object", "required": ["name", "filter"],
+            "properties": {"name": {"type": "string"}, "filters": {"type": "array"}}});
+        let v = make_in(Mode::Required, schema);
+        assert_eq!(v, json!({"name": "text", "filter": "value"}));
+        // Held to `additionalProperties`; none with `false`.
+        let typed = json!({"type": "object", "required": ["n"], "additionalProperties": {"type": "integer"}});
+        assert_eq!(make_in(Mode::Required, typed), json!({"n": 1}));
+        let closed = json!({"type": "object", "required": ["n"], "additionalProperties": false,
+            "properties": {"m": {"type": "string"}}});
+        assert_eq!(super::to_send(&json!({}), &closed, false), None);
+        // In an `allOf`, a name one member declares is that member's.
+        let v = make_in(
+            Mode::Required,
+            json!({"allOf": [
+                {"type": "object", "properties": {"n": {"type": "integer"}}},
+                {"type": "object", "required": ["n", "extra"], "properties": {"m": {"type": "string"}}}
+            ]}),
+        );
+        assert_eq!(v, json!({"n": 1, "extra": "value"}));
     }
 }

@@ -16,8 +16,10 @@
 //! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
-//! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws), with random and with fixed responses | a 500 whose every violation is in the response, or a `json-schema-faker` exception; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
+//! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws, or finds the schema too complex), with random and with fixed responses | a 500 whose every violation is in the response, a `json-schema-faker` exception or `SCHEMA_TOO_COMPLEX`; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
+//! | Prism writes response bodies of JSON, XML and text only (`application/octet-stream`, `*/*` with a schema) | `Cannot find serializer for <media type>` (its response serializer: the request was judged first and passed) | the binary response and the `*/*` response in `tests/streams_uploads.rs` |
+//! | Prism routes a path key's query string (`/rest?method=echo`, which some specs write to tell operations of one path apart) as part of the path | `NO_PATH_MATCHED_ERROR` or `NO_METHOD_MATCHED_ERROR` for an operation whose path key has a `?` | the path key with a query in `tests/streams_uploads.rs` |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use serde_json::Value;
@@ -64,6 +66,11 @@ pub fn limitation(
             "Prism cannot serialise an object schema as {what} (\"Cannot serialise complex objects as text\"); it accepted the request"
         ));
     }
+    if let Some(media) = no_serializer(said) {
+        return Some(format!(
+            "Prism cannot write a response body of the media type `{media}` (\"Cannot find serializer for {media}\"); it accepted the request"
+        ));
+    }
     if said.contains("NOT_ACCEPTABLE") && !op.response_ranges.is_empty() {
         return Some(format!(
             "Prism does not take `application/json` as a type of the media range `{}` the responses are documented under (RFC 9110 §12.5.1)",
@@ -77,6 +84,13 @@ pub fn limitation(
         return Some(format!(
             "Prism holds a header parameter OpenAPI 3 says to ignore to its schema ({}); the client sends what the spec's body and security say",
             found[0]["message"].as_str().unwrap_or_default()
+        ));
+    }
+    if (said.contains("NO_PATH_MATCHED_ERROR") || said.contains("NO_METHOD_MATCHED_ERROR"))
+        && let Some((path, query)) = op.path.split_once('?')
+    {
+        return Some(format!(
+            "the spec's path key carries the query `?{query}`, which the client sends and Prism routes as part of the path (it looks for `{path}` with the query in its name); a path key of OpenAPI is a path only, so an overlay that moves the query into parameters makes this operation judgeable"
         ));
     }
     if said.contains("NO_PATH_MATCHED_ERROR") && op.path.contains('#') {
@@ -285,6 +299,16 @@ fn first_violation(said: &str) -> String {
         .unwrap_or_else(|| said.chars().take(160).collect())
 }
 
+/// The media type Prism has no serializer for (`Cannot find serializer for
+/// application/octet-stream`): it writes JSON, XML and text only. Prism
+/// makes the response after judging the request, so the request passed.
+fn no_serializer(said: &str) -> Option<&str> {
+    let rest =
+        &said[said.find("Cannot find serializer for ")? + "Cannot find serializer for ".len()..];
+    let end = rest.find(['"', ',', '}']).unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
 /// Whether Prism accepted the request and then failed to make a response
 /// its spec allows: a 500 whose every violation is in the response, or an
 /// exception of its response faker. Prism judges the request first (with
@@ -295,7 +319,11 @@ pub fn response_broken(said: &str) -> bool {
         return false;
     }
     // Its faker's exceptions, and `-d` on a response with no schema.
-    if said.contains("json-schema-faker") || said.contains("Tried to force a dynamic response") {
+    // `SCHEMA_TOO_COMPLEX`: its faker gave up on the schema.
+    if said.contains("json-schema-faker")
+        || said.contains("Tried to force a dynamic response")
+        || said.contains("SCHEMA_TOO_COMPLEX")
+    {
         return true;
     }
     violations(said).is_some_and(|found| {
@@ -527,5 +555,35 @@ mod tests {
         assert!(!response_broken(
             r#"422 Unprocessable Entity: [{"location":["response"]}]"#
         ));
+    }
+
+    #[test]
+    fn a_media_type_prism_cannot_write_is_prisms() {
+        let said = r#"500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"Cannot find serializer for application/octet-stream","status":500,"detail":""}"#;
+        let why = limitation(&op(None), "all", said, None, None).unwrap();
+        assert!(why.contains("`application/octet-stream`"), "{why}");
+        assert!(why.contains("it accepted the request"), "{why}");
+        // Another 500 is not.
+        let other = r#"500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"boom","status":500}"#;
+        assert_eq!(limitation(&op(None), "all", other, None, None), None);
+    }
+
+    #[test]
+    fn a_schema_too_complex_for_prisms_faker_is_a_broken_response() {
+        let said = r#"500: {"type":"https://stoplight.io/prism/errors#SCHEMA_TOO_COMPLEX","title":"Schema too complex","status":500,"detail":"Unable to generate body for response."}"#;
+        assert!(response_broken(said));
+    }
+
+    #[test]
+    fn a_query_in_a_path_key_prism_cannot_route_is_named() {
+        let said = r#"404 Not Found: {"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved, no path matched","status":404}"#;
+        let mut keyed = op(None);
+        keyed.path = "/rest?method=flickr.test.echo".into();
+        let why = limitation(&keyed, "all", said, None, None).unwrap();
+        assert!(why.contains("`?method=flickr.test.echo`"), "{why}");
+        let said = said.replace("NO_PATH_MATCHED_ERROR", "NO_METHOD_MATCHED_ERROR");
+        assert!(limitation(&keyed, "all", &said, None, None).is_some());
+        // A path without a query that Prism cannot route is the client's.
+        assert_eq!(limitation(&op(None), "all", &said, None, None), None);
     }
 }
