@@ -309,7 +309,20 @@ impl Maker<'_, '_> {
                 }
             }
         }
-        if !all_of_member && !self.undeclared_required(s, &required, &mut out, depth) {
+        let declared: Vec<&Map<String, Value>> = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .collect();
+        if !all_of_member
+            && !self.undeclared_required(
+                &required,
+                &declared,
+                s.get("additionalProperties"),
+                &mut out,
+                depth,
+            )
+        {
             return None;
         }
         let extra = match s.get("additionalProperties") {
@@ -491,17 +504,8 @@ impl Maker<'_, '_> {
                 .filter_map(|m| walk::deref(self.root, m).get("properties")?.as_object())
                 .collect();
             let names: Vec<&str> = required.iter().filter_map(Value::as_str).collect();
-            let mut undeclared = Map::new();
-            for name in names
-                .iter()
-                .filter(|n| !declared.iter().any(|d| d.contains_key(**n)))
-            {
-                undeclared.insert((*name).to_owned(), json!({}));
-            }
-            for (name, schema) in undeclared {
-                if !merged.contains_key(&name) {
-                    merged.insert(name, self.make(&schema, depth + 1)?);
-                }
+            if !self.undeclared_required(&names, &declared, None, &mut merged, depth) {
+                return None;
             }
         }
         match other {
@@ -513,24 +517,25 @@ impl Maker<'_, '_> {
 
     /// **Rule: a required property is required whether or not `properties`
     /// declares it** (JSON Schema's `required` names keys, `properties`
-    /// only constrains the ones it lists). One it does not declare is held
-    /// to `additionalProperties` (any value when that is absent; none can
-    /// be made when it is `false`: `false` is returned). Specs do this by
+    /// only constrains the ones it lists). Each of `required` that no map
+    /// of `declared` lists and `out` lacks is added, held to `extra` (the
+    /// object's `additionalProperties`: any value when absent; none can be
+    /// made when it is `false`, and `false` is returned). Specs do this by
     /// a typo (`required: [jurisdictionalFilter]` beside a property
     /// `jurisdictionalFilters`), and the generated type then requires both.
     fn undeclared_required(
         &mut self,
-        s: &Map<String, Value>,
         required: &[&str],
+        declared: &[&Map<String, Value>],
+        extra: Option<&Value>,
         out: &mut Map<String, Value>,
         depth: usize,
     ) -> bool {
-        let declared = s.get("properties").and_then(Value::as_object);
         for name in required {
-            if out.contains_key(*name) || declared.is_some_and(|d| d.contains_key(*name)) {
+            if out.contains_key(*name) || declared.iter().any(|d| d.contains_key(*name)) {
                 continue;
             }
-            let value = match s.get("additionalProperties") {
+            let value = match extra {
                 Some(Value::Bool(false)) => return false,
                 Some(extra @ Value::Object(_)) => self.make(extra, depth + 1),
                 _ => Some(json!("value")),

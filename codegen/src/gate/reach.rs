@@ -95,14 +95,15 @@ impl Names {
     fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
         for tree in tokens {
             match tree {
-                proc_macro2::TokenTree::Ident(i) if !self.after_types => self.ident(&i),
+                proc_macro2::TokenTree::Ident(i) if !self.after_types => self.insert(&i),
                 proc_macro2::TokenTree::Group(g) => self.tokens(g.stream()),
                 proc_macro2::TokenTree::Literal(l) => {
                     // `"present_or_null"`, `"super::defaults::x"`.
                     let text = l.to_string();
                     if let Some(s) = text.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
                         let segments: Vec<&str> = s.split("::").collect();
-                        self.segments(&segments);
+                        let absolute = matches!(segments.first(), Some(&"" | &"crate"));
+                        self.segments(absolute, &segments);
                     }
                 }
                 _ => {}
@@ -110,64 +111,64 @@ impl Names {
         }
     }
 
-    /// Insert `ident`'s text, allocating only for a name not seen yet.
-    fn ident(&mut self, ident: &proc_macro2::Ident) {
+    /// Insert `name`'s text, allocating only for a name not seen yet.
+    fn insert(&mut self, name: impl std::fmt::Display) {
         use std::fmt::Write;
         self.text.clear();
-        let _ = write!(self.text, "{ident}");
+        let _ = write!(self.text, "{name}");
         if !self.names.contains(self.text.as_str()) {
             self.names.insert(self.text.clone());
         }
     }
 
-    fn segments(&mut self, segments: &[&str]) {
+    /// The names a path mentions, from its segments (`absolute`: it starts
+    /// with `::` or `crate`).
+    fn segments<S: Segment>(&mut self, absolute: bool, segments: &[S]) {
         // An absolute path (`::std::..`, `crate::runtime::de::value`) names
         // an item of `mod types` only through its `types` segment: the
         // runtime's and std's names are not the generated helpers' names.
-        let absolute = matches!(segments.first(), Some(&"" | &"crate"));
         if self.after_types || absolute {
-            if let Some(i) = segments.iter().position(|s| *s == "types") {
+            if let Some(i) = segments.iter().position(|s| s.is("types")) {
                 let mut rest = &segments[i + 1..];
-                if rest.first() == Some(&"builder") {
+                if rest.first().is_some_and(|s| s.is("builder")) {
                     rest = &rest[1..];
                 }
                 if let Some(name) = rest.first() {
-                    self.names.insert((*name).to_owned());
+                    self.insert(name);
                 }
             }
         } else {
-            self.names.extend(
-                segments
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| (*s).to_owned()),
-            );
+            for s in segments.iter().filter(|s| !s.is("")) {
+                self.insert(s);
+            }
         }
     }
 }
 
+/// A path segment: a piece of a `#[serde]` string, or an identifier of the
+/// code (read without a `String` of its own).
+trait Segment: std::fmt::Display {
+    fn is(&self, text: &str) -> bool;
+}
+
+impl Segment for &str {
+    fn is(&self, text: &str) -> bool {
+        *self == text
+    }
+}
+
+impl Segment for &proc_macro2::Ident {
+    fn is(&self, text: &str) -> bool {
+        *self == text
+    }
+}
+
 impl<'ast> Visit<'ast> for Names {
-    /// [`Names::segments`] on the path's identifiers, without a `String`
-    /// per segment.
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let absolute = path.leading_colon.is_some()
-            || path.segments.first().is_some_and(|s| s.ident == "crate");
-        if self.after_types || absolute {
-            let mut rest = path.segments.iter().skip_while(|s| s.ident != "types");
-            if rest.next().is_some() {
-                let mut name = rest.next();
-                if name.is_some_and(|s| s.ident == "builder") {
-                    name = rest.next();
-                }
-                if let Some(s) = name {
-                    self.ident(&s.ident);
-                }
-            }
-        } else {
-            for s in &path.segments {
-                self.ident(&s.ident);
-            }
-        }
+        let segments: Vec<&proc_macro2::Ident> = path.segments.iter().map(|s| &s.ident).collect();
+        let absolute =
+            path.leading_colon.is_some() || segments.first().is_some_and(|s| s.is("crate"));
+        self.segments(absolute, &segments);
         syn::visit::visit_path(self, path);
     }
 

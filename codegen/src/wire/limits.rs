@@ -90,7 +90,7 @@ pub fn limitation(
         && let Some((path, query)) = op.path.split_once('?')
     {
         return Some(format!(
-            "the spec's path key carries the query `?{query}`, which the client sends and Prism routes as part of the path (it looks for `{path}` with the query in its name); a path key of OpenAPI is a path only, so an overlay that moves the query into parameters makes this operation judgeable"
+            "the spec's path key carries the query `?{query}`, which the client sends to `{path}` and Prism routes as part of the path; a path key of OpenAPI is a path only, so an overlay that moves the query into parameters makes this operation judgeable"
         ));
     }
     if said.contains("NO_PATH_MATCHED_ERROR") && op.path.contains('#') {
