@@ -869,9 +869,15 @@ impl Judge {
     /// schema as `allOf/0` beside the spec's `components` (read as JSON
     /// Schema); `Err` says why there is none.
     fn validator(&self, example: &Example) -> Result<jsonschema::Validator, String> {
-        let Some(mut schema) = self.subject_schema(example) else {
+        let Some(schema) = self.subject_schema(example) else {
             return Err("no JSON schema documented for it".to_owned());
         };
+        self.validator_of(schema)
+    }
+
+    /// A validator of `schema` (OpenAPI's form), beside the spec's
+    /// `components`.
+    fn validator_of(&self, mut schema: Value) -> Result<jsonschema::Validator, String> {
         as_json_schema(&mut schema, self.draft);
         let mut wrapped = serde_json::Map::new();
         wrapped.insert("allOf".into(), Value::Array(vec![schema]));
@@ -880,6 +886,42 @@ impl Judge {
             .with_draft(self.draft)
             .build(&Value::Object(wrapped))
             .map_err(|e| format!("the schema does not compile as JSON Schema: {e}"))
+    }
+}
+
+impl Judge {
+    /// When the schema of the parameter `name` in `location` (`query`,
+    /// `header`, `path`, `cookie`) of the operation at `method path` lists
+    /// values (`enum`) and rejects every one of them: the rule that rejects
+    /// the first. Then the schema admits no value the `enum` offers (e.g.
+    /// `type: string, enum: [10, 20]`: JSON Schema applies both keywords),
+    /// so no request can pass a validator that holds it to the spec; the
+    /// generator reads such values as its `type` says (`normalize`'s
+    /// `enum-types`, reported), and an overlay is the fix.
+    pub fn parameter_admits_no_listed_value(
+        &self,
+        method: &str,
+        path: &str,
+        location: &str,
+        name: &str,
+    ) -> Option<String> {
+        let root = &self.root;
+        let item = root.get("paths")?.get(path)?;
+        let op = item.get(method)?;
+        let schema = [op, item]
+            .into_iter()
+            .filter_map(|holder| holder.get("parameters")?.as_array())
+            .flatten()
+            .map(|p| crate::walk::deref(root, p))
+            .find(|p| p["in"] == location && p["name"] == name)?
+            .get("schema")?;
+        let listed = crate::walk::deref(root, schema).get("enum")?.as_array()?;
+        let validator = self.validator_of(schema.clone()).ok()?;
+        let mut rules = listed
+            .iter()
+            .map(|value| validator.iter_errors(value).next().map(|e| e.to_string()));
+        let first = rules.next()??;
+        rules.all(|r| r.is_some()).then_some(first)
     }
 }
 

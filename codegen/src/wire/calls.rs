@@ -180,7 +180,9 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                     v => v,
                 });
                 match value {
-                    Some(v) => call.push((setter.clone(), json_arg(ty, &v))),
+                    Some(v) => {
+                        call.push((setter.clone(), json_arg(ty, &as_text(ty, p.location, v))))
+                    }
                     None => calls.gaps.push(format!(
                         "{} parameter `{}`: no value of its schema could be made",
                         p.location, p.name
@@ -299,15 +301,45 @@ fn at_least_one_part(minimal: Value, full: Option<&Value>) -> Value {
 /// media type it does not encode, like XML, is the caller's text) gets the
 /// instance as JSON text when the schema's instance is not a string.
 fn as_text_body(ty: &str, v: Value) -> Value {
-    let text = matches!(
-        ty.replace(' ', "").as_str(),
-        "String" | "::std::string::String" | "std::string::String"
-    );
+    let text = is_text(ty);
     match v {
         Value::String(_) => v,
         v if text => Value::String(v.to_string()),
         v => v,
     }
+}
+
+/// **Rule: a parameter the client takes as text gets the text the spec's
+/// value is sent as.** A path parameter whose schema is no one scalar type
+/// takes a string (`normalize`'s `path-text`), its `simple` form: a
+/// scalar's plain text (`1`), an array's items joined by `,`, an object's
+/// keys and values so; a parameter of JSON content its JSON text.
+fn as_text(ty: &str, location: &str, v: Value) -> Value {
+    fn simple(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items.iter().map(simple).collect::<Vec<_>>().join(","),
+            Value::Object(map) => map
+                .iter()
+                .flat_map(|(k, v)| [k.clone(), simple(v)])
+                .collect::<Vec<_>>()
+                .join(","),
+            v => v.to_string(),
+        }
+    }
+    match v {
+        Value::String(_) => v,
+        v if location == "path" && is_text(ty) => Value::String(simple(&v)),
+        v => as_text_body(ty, v),
+    }
+}
+
+/// The setter takes a `String`.
+fn is_text(ty: &str) -> bool {
+    matches!(
+        ty.replace(' ', "").as_str(),
+        "String" | "::std::string::String" | "std::string::String"
+    )
 }
 
 fn json_arg(ty: &str, v: &Value) -> Arg {
@@ -370,4 +402,28 @@ fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Para
             }
         });
     kept.chain(handed).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::as_text;
+
+    #[test]
+    fn a_path_parameter_taken_as_text_gets_its_simple_form() {
+        let text = "::std::string::String";
+        // `oneOf: [integer, string]`, an array, an object: `path-text`.
+        assert_eq!(as_text(text, "path", json!(1)), json!("1"));
+        assert_eq!(as_text(text, "path", json!([1, 2])), json!("1,2"));
+        assert_eq!(
+            as_text(text, "path", json!({"a": 1, "b": "x"})),
+            json!("a,1,b,x")
+        );
+        // A string is itself; a typed setter takes the value as it is.
+        assert_eq!(as_text(text, "path", json!("s")), json!("s"));
+        assert_eq!(as_text("i64", "path", json!(1)), json!(1));
+        // Elsewhere a text setter is JSON content: its JSON text.
+        assert_eq!(as_text(text, "query", json!({"a": 1})), json!("{\"a\":1}"));
+    }
 }

@@ -11,15 +11,18 @@
 //! |---|---|---|
 //! | Prism stops on the request (an exception in its validator, e.g. an absent optional `simple` array header) | the process exited while serving the call | the parameter styles in `tests/client.rs` |
 //! | Prism cannot serialise an object schema as a response of a media type that is not JSON (an event stream, `*/*`) | `NO_COMPLEX_OBJECT_TEXT` (its response serializer: the request was judged first and passed) | the SSE reader and the `*/*` response in `tests/streams_uploads.rs` |
-//! | Prism does not match an `Accept: application/json` against a response documented under a media range (`*/*` admits every type, RFC 9110 §12.5.1) | `NOT_ACCEPTABLE` for an operation with a response under a range | the `*/*` response in `tests/streams_uploads.rs` |
+//! | Prism does not match an `Accept: application/json` against a response documented under a media range (`*/*` admits every type, RFC 9110 §12.5.1) | `NOT_ACCEPTABLE`, or the spec's own 406, for an operation with a response under a range | the `*/*` response in `tests/streams_uploads.rs` |
 //! | Prism holds an `Accept`, `Content-Type` or `Authorization` header parameter to its schema, which OpenAPI 3 says to ignore ("SHALL be ignored"; the client sends the body's media type) | every violation is of one of those headers | the `reserved-headers` step's tests and the media types in `tests/streams_uploads.rs` |
 //! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
 //! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws, or finds the schema too complex), with random and with fixed responses | a 500 whose every violation is in the response, a `json-schema-faker` exception or `SCHEMA_TOO_COMPLEX`; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
+//! | Prism's fixed response to a response with no schema, after its random one could not be made, is an empty body under a JSON media type (an Example Object without `value` is served so) | the random response broke the spec and the fixed body the client could not read is empty | the readers' round trip of schema instances (`cargo xtask conformance`) |
+//! | Prism throws a JavaScript exception while serving the call (`TypeError: Cannot read properties of undefined`), with random responses and again with fixed ones | a 500 whose problem `type` is an exception's name | the parameter styles in `tests/client.rs`, the readers' round trip of schema instances |
 //! | Prism writes response bodies of JSON, XML and text only (`application/octet-stream`, `*/*` with a schema) | `Cannot find serializer for <media type>` (its response serializer: the request was judged first and passed) | the binary response and the `*/*` response in `tests/streams_uploads.rs` |
 //! | Prism routes a path key's query string (`/rest?method=echo`, which some specs write to tell operations of one path apart) as part of the path | `NO_PATH_MATCHED_ERROR` or `NO_METHOD_MATCHED_ERROR` for an operation whose path key has a `?` | the path key with a query in `tests/streams_uploads.rs` |
+//! | Prism asks for a required query parameter whose name has `[` `]` by its percent-encoded name, and finds it in no request (raw or encoded: it parses brackets as nesting) | every violation is a `required` query property whose name has a `%` | the bracketed query names (`metadata%5Bteam%5D`) a local server reads in `tests/streams_uploads.rs` |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use serde_json::Value;
@@ -49,6 +52,22 @@ pub fn limitation(
             first(said),
         ));
     }
+    if let Some(exception) = prism_threw(said) {
+        return Some(format!(
+            "Prism threw `{exception}` while serving this call, with random responses and with fixed ones, so it judged nothing"
+        ));
+    }
+    if let Some(dynamic) = dynamic
+        && let Some(at) = said.find(super::render::BODY_MARK)
+        && said[at + super::render::BODY_MARK.len()..]
+            .trim()
+            .is_empty()
+    {
+        return Some(format!(
+            "Prism accepted the request but made no response its spec allows: random: {}; fixed: an empty body under the JSON media type the spec documents (it serves an example without a `value` so), which no JSON reader takes",
+            first_violation(dynamic)
+        ));
+    }
     if let Some(error) = crashed
         && said.contains("error sending request")
     {
@@ -71,7 +90,10 @@ pub fn limitation(
             "Prism cannot write a response body of the media type `{media}` (\"Cannot find serializer for {media}\"); it accepted the request"
         ));
     }
-    if said.contains("NOT_ACCEPTABLE") && !op.response_ranges.is_empty() {
+    // Its own 406, or the spec's 406 when the spec documents one.
+    if (said.contains("NOT_ACCEPTABLE") || said.starts_with("406 "))
+        && !op.response_ranges.is_empty()
+    {
         return Some(format!(
             "Prism does not take `application/json` as a type of the media range `{}` the responses are documented under (RFC 9110 §12.5.1)",
             op.response_ranges.join("`, `")
@@ -112,6 +134,15 @@ pub fn limitation(
             names.join("`, `")
         ));
     }
+    if let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(is_encoded_name_missing)
+    {
+        return Some(format!(
+            "Prism asks for the required query parameter by its percent-encoded name ({}) and finds it in no request, raw or encoded: it parses `[` `]` in a query name as nesting",
+            found[0]["message"].as_str().unwrap_or_default()
+        ));
+    }
     let form = op.media.as_deref().is_some_and(super::calls::is_form);
     let json = op
         .media
@@ -122,7 +153,8 @@ pub fn limitation(
             .into_iter()
             .filter(|l| *l != "request")
             .eq(["body"])
-            && v["code"] == "type"
+            // A union's members each fail on the string, and so the union.
+            && ["type", "oneOf", "anyOf"].iter().any(|c| v["code"] == *c)
     };
     if !json
         && !form
@@ -200,6 +232,22 @@ fn is_reserved_header(v: &Value) -> bool {
     }
 }
 
+/// "Request query must have required property 'filter%5btag%5d'": Prism
+/// holds the request to the spec's parameter name percent-encoded, which no
+/// query it parses has (it reads `filter[tag]` and `filter%5Btag%5D` alike
+/// as `filter` nested).
+fn is_encoded_name_missing(v: &Value) -> bool {
+    let mut at = location(v);
+    at.retain(|l| *l != "request");
+    let message = v["message"].as_str().unwrap_or_default();
+    at == ["query"]
+        && v["code"] == "required"
+        && message
+            .rsplit('\'')
+            .nth(1)
+            .is_some_and(|name| name.contains('%'))
+}
+
 /// A violation of a body property's `type` array or object.
 fn is_form_part_as_string(v: &Value) -> bool {
     let location = location(v);
@@ -264,6 +312,37 @@ pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<Str
     judge.contradiction(&example)
 }
 
+/// When every violation is a parameter's value outside its `enum`, and
+/// that parameter's schema (as vendored) rejects every value its `enum`
+/// lists (`type: string, enum: [10, 20]`): no request can carry a value
+/// the spec admits, so the spec is at fault, not the client. Says so per
+/// parameter, with the rule.
+pub fn parameter_admits_no_value(judge: &Judge, op: &Operation, said: &str) -> Option<String> {
+    let found = violations(said)?;
+    let method = op.http_method.to_lowercase();
+    let rules = found
+        .iter()
+        .map(|v| {
+            let mut at = location(v);
+            at.retain(|l| *l != "request");
+            let [within, name] = at.as_slice() else {
+                return None;
+            };
+            if v["code"] != "enum" {
+                return None;
+            }
+            let rule = judge.parameter_admits_no_listed_value(&method, &op.path, within, name)?;
+            Some(format!("`{name}` ({within}): {rule}"))
+        })
+        .collect::<Option<Vec<String>>>()?;
+    (!rules.is_empty()).then(|| {
+        format!(
+            "the spec: the schema of {} rejects every value its `enum` lists, so no request can pass; the generator reads the values as the schema's `type` says (reported by `enum-types`), and an overlay that makes them agree makes this operation judgeable",
+            rules.join("; ")
+        )
+    })
+}
+
 /// When Prism finds a path parameter missing that the path template has no
 /// variable for (`cert_id` beside `{certificate_id}`): no request can
 /// carry it, so the spec admits none; says so, with the fix.
@@ -314,6 +393,19 @@ fn no_serializer(said: &str) -> Option<&str> {
 /// exception of its response faker. Prism judges the request first (with
 /// `--errors` a violation is a 422 before any response is made), so the
 /// request itself passed.
+/// The JavaScript exception Prism answered with (a 500 whose problem
+/// `type` is an exception's name, `TypeError`, not one of its error URLs),
+/// and its message: Prism itself failed while serving the call.
+pub fn prism_threw(said: &str) -> Option<String> {
+    let body = said.strip_prefix("500 Internal Server Error: ")?;
+    let problem: Value = serde_json::from_str(body).ok()?;
+    let kind = problem["type"].as_str()?;
+    let is_exception = kind.ends_with("Error")
+        && kind.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && kind.chars().all(|c| c.is_ascii_alphanumeric());
+    is_exception.then(|| format!("{kind}: {}", problem["title"].as_str().unwrap_or_default()))
+}
+
 pub fn response_broken(said: &str) -> bool {
     if !said.starts_with("500") {
         return false;
@@ -482,6 +574,94 @@ mod tests {
         }}}});
         assert_eq!(
             body_breaks_spec(&Judge::new(&spec_ok), &call, "required"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_exception_prism_throws_is_prisms() {
+        // What Prism 5 answered on orthanc's `GET /peers/{id}/configuration`.
+        let said = r#"500 Internal Server Error: {"type":"TypeError","title":"Cannot read properties of undefined (reading 'items')","status":500,"detail":""}"#;
+        assert!(
+            limitation(&op(None), "all", said, None, None)
+                .unwrap()
+                .contains("TypeError: Cannot read")
+        );
+        // One of its own problems is not an exception.
+        let own = r#"500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"t","status":500}"#;
+        assert_eq!(prism_threw(own), None);
+    }
+
+    #[test]
+    fn an_empty_fixed_response_after_a_broken_random_one_is_prisms() {
+        let empty = "the client cannot read the response body (EOF while parsing a value at line 1 column 0); the body: ";
+        let dynamic = r#"500 Internal Server Error: {"type":"https://stoplight.io/prism/errors#NO_RESPONSE_DEFINED","detail":"Tried to force a dynamic response"}"#;
+        assert!(
+            limitation(&op(None), "all", empty, None, Some(dynamic))
+                .unwrap()
+                .contains("empty body")
+        );
+        // An empty body Prism served at once is the client's to explain.
+        assert_eq!(limitation(&op(None), "all", empty, None, None), None);
+        // So is a body with something in it.
+        let full = format!("{empty}{{\"a\":1}}");
+        assert_eq!(
+            limitation(&op(None), "all", &full, None, Some(dynamic)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_bracketed_query_name_prism_cannot_find_is_prisms() {
+        // What Prism 5 answers to `?filter[tag]=a`, `?filter%5Btag%5D=a` and
+        // `?filter%5btag%5d=a` alike (captured).
+        let said = r#"422 Unprocessable Entity: {"type":"x","title":"t","status":422,"validation":[{"location":["query"],"severity":"Error","code":"required","message":"Request query must have required property 'filter%5btag%5d'"}]}"#;
+        assert!(
+            limitation(&op(None), "required", said, None, None)
+                .unwrap()
+                .contains("percent-encoded name")
+        );
+        // A required parameter of a plain name not sent is the client's.
+        let plain = said.replace("filter%5btag%5d", "tag");
+        assert_eq!(limitation(&op(None), "required", &plain, None, None), None);
+    }
+
+    #[test]
+    fn a_parameter_whose_schema_rejects_its_own_enum_is_the_specs() {
+        // What Prism 5 answers to `?sev=10` (captured).
+        let said = r#"422 Unprocessable Entity: {"type":"x","title":"t","status":422,"validation":[{"location":["query","sev"],"severity":"Error","code":"enum","message":"Request query parameter sev must be equal to one of the allowed values: 10, 20"}]}"#;
+        let spec = |schema: serde_json::Value| {
+            Judge::new(
+                &serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+                    "parameters": [{"in": "query", "name": "sev", "schema": schema}],
+                    "responses": {"200": {"description": "ok"}}
+                }}}}),
+            )
+        };
+        // `type: string` and integer members: nothing satisfies both.
+        let why = parameter_admits_no_value(
+            &spec(serde_json::json!({"type": "string", "enum": [10, 20]})),
+            &op(None),
+            said,
+        )
+        .unwrap();
+        assert!(why.contains("`sev` (query)"), "{why}");
+        // Members the schema takes: the value sent is the client's.
+        assert_eq!(
+            parameter_admits_no_value(
+                &spec(serde_json::json!({"type": "string", "enum": ["10", "20"]})),
+                &op(None),
+                said,
+            ),
+            None
+        );
+        // One member it takes is enough for a request to pass.
+        assert_eq!(
+            parameter_admits_no_value(
+                &spec(serde_json::json!({"type": "string", "enum": [10, "20"]})),
+                &op(None),
+                said,
+            ),
             None
         );
     }

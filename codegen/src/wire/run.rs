@@ -274,7 +274,10 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
     let again: Vec<String> = ran
         .iter()
         .flat_map(|(_, _, results, _)| results.iter())
-        .filter(|(_, o)| matches!(o, Outcome::Failed(said) if super::limits::response_broken(said)))
+        .filter(|(_, o)| {
+            matches!(o, Outcome::Failed(said)
+                if super::limits::response_broken(said) || super::limits::prism_threw(said).is_some())
+        })
         .map(|(name, _)| name.clone())
         .collect();
     let mut dynamic_said = BTreeMap::new();
@@ -333,7 +336,12 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
                         Some(rule) => format!(
                             "{said} (the spec's own validator rejects this body too: {rule}; when no value can satisfy it, the spec needs an overlay)"
                         ),
-                        None => match super::limits::path_parameter_outside_template(op, &said) {
+                        None => match super::limits::path_parameter_outside_template(op, &said)
+                            .or_else(|| {
+                                judge.as_ref().and_then(|judge| {
+                                    super::limits::parameter_admits_no_value(judge, op, &said)
+                                })
+                            }) {
                             Some(why) => format!("{said} ({why})"),
                             None => said,
                         },
