@@ -23,6 +23,7 @@
 //! | Prism writes response bodies of JSON, XML and text only (`application/octet-stream`, `*/*` with a schema) | `Cannot find serializer for <media type>` (its response serializer: the request was judged first and passed) | the binary response and the `*/*` response in `tests/streams_uploads.rs` |
 //! | Prism routes a path key's query string (`/rest?method=echo`, which some specs write to tell operations of one path apart) as part of the path | `NO_PATH_MATCHED_ERROR` or `NO_METHOD_MATCHED_ERROR` for an operation whose path key has a `?` | the path key with a query in `tests/streams_uploads.rs` |
 //! | Prism asks for a required query parameter whose name has `[` `]` by its percent-encoded name, and finds it in no request (raw or encoded: it parses brackets as nesting) | every violation is a `required` query property whose name has a `%` | the bracketed query names (`metadata%5Bteam%5D`) a local server reads in `tests/streams_uploads.rs` |
+//! | Prism looks for an object property of a form by its name, which OpenAPI's default form style (`form`, exploded) does not send: each of the object's properties goes under its own name | every violation is a missing required body property that the call sent as an object, in a form body | the form encoder's styles in `tests/streams_uploads.rs` and `runtime::params` |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use serde_json::Value;
@@ -171,6 +172,19 @@ pub fn limitation(
     if form
         && let Some(found) = violations(said)
         && !found.is_empty()
+        && let Some(names) = found
+            .iter()
+            .map(|v| spread_object(op, call, v))
+            .collect::<Option<Vec<&str>>>()
+    {
+        return Some(format!(
+            "Prism looks for the form property `{}` by its name, and the client sent it as OpenAPI's default for an object in a form (`style: form, explode: true`) says: its properties, each under its own name",
+            names.join("`, `")
+        ));
+    }
+    if form
+        && let Some(found) = violations(said)
+        && !found.is_empty()
         && found.iter().all(is_form_part_as_string)
     {
         let props: Vec<String> = found
@@ -246,6 +260,32 @@ fn is_encoded_name_missing(v: &Value) -> bool {
             .rsplit('\'')
             .nth(1)
             .is_some_and(|name| name.contains('%'))
+}
+
+/// "Request body must have required property 'recipient'" when the body
+/// `call` sent has `recipient` as an object of the default form style
+/// (`form`, exploded): its properties went each under its own name, so no
+/// form field is named `recipient`. The property's name, then.
+fn spread_object<'a>(op: &Operation, call: &str, v: &'a Value) -> Option<&'a str> {
+    let mut at = location(v);
+    at.retain(|l| *l != "request");
+    if at != ["body"] || v["code"] != "required" {
+        return None;
+    }
+    let name = v["message"].as_str()?.rsplit('\'').nth(1)?;
+    let args = if call == "required" {
+        &op.required
+    } else {
+        &op.all
+    };
+    let body = args.iter().find_map(|(setter, arg)| match arg {
+        super::calls::Arg::Json { json, .. } if setter == "body" => Some(json),
+        _ => None,
+    })?;
+    let body: Value = serde_json::from_str(body).ok()?;
+    body.get(name)
+        .is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
+        .then_some(name)
 }
 
 /// A violation of a body property's `type` array or object.
@@ -576,6 +616,32 @@ mod tests {
             body_breaks_spec(&Judge::new(&spec_ok), &call, "required"),
             None
         );
+    }
+
+    #[test]
+    fn an_object_spread_in_a_form_is_prisms() {
+        let said = r#"422 Unprocessable Entity: [{"location":["request","body"],"severity":"Error","code":"required","message":"Request body must have required property 'recipient'"}]"#;
+        let mut form = op(Some("application/x-www-form-urlencoded"));
+        let body = |json: &str| {
+            vec![(
+                "body".to_owned(),
+                super::super::calls::Arg::Json {
+                    ty: "B".into(),
+                    json: json.into(),
+                },
+            )]
+        };
+        form.all = body(r#"{"recipient":{"clientId":"c"}}"#);
+        assert!(
+            limitation(&form, "all", said, None, None)
+                .unwrap()
+                .contains("`recipient`")
+        );
+        // Not sent, or sent as text: the client's.
+        form.all = body(r#"{"recipient":"c"}"#);
+        assert_eq!(limitation(&form, "all", said, None, None), None);
+        form.all = body(r#"{}"#);
+        assert_eq!(limitation(&form, "all", said, None, None), None);
     }
 
     #[test]
