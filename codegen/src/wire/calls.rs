@@ -179,7 +179,7 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                     }
                     v => v,
                 });
-                match value {
+                match value.map(|v| stated_text(&schema, v)) {
                     Some(v) => {
                         call.push((setter.clone(), json_arg(ty, &as_text(ty, p.location, v))))
                     }
@@ -334,6 +334,20 @@ fn as_text(ty: &str, location: &str, v: Value) -> Value {
     }
 }
 
+/// **Rule: a parameter of `type: string` is sent as a string.** A scalar
+/// instance (an enum member the spec writes as `true` or `10`) is the
+/// same bytes on the wire as its text, which the setter's type (a string,
+/// or the string enum the generator makes) reads; whether the value is a
+/// member the schema admits is the server's judgement, not the call's.
+fn stated_text(schema: &Value, v: Value) -> Value {
+    match v {
+        Value::Bool(_) | Value::Number(_) if schema.get("type") == Some(&Value::from("string")) => {
+            Value::String(v.to_string())
+        }
+        v => v,
+    }
+}
+
 /// The setter takes a `String`.
 fn is_text(ty: &str) -> bool {
     matches!(
@@ -408,7 +422,18 @@ fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Para
 mod tests {
     use serde_json::json;
 
-    use super::as_text;
+    use super::{as_text, stated_text};
+
+    #[test]
+    fn a_string_parameters_scalar_instance_is_its_text() {
+        let string = json!({"type": "string", "enum": [true, false]});
+        assert_eq!(stated_text(&string, json!(true)), json!("true"));
+        assert_eq!(stated_text(&string, json!(10)), json!("10"));
+        assert_eq!(stated_text(&string, json!("s")), json!("s"));
+        // Other types keep their instance.
+        let boolean = json!({"type": "boolean"});
+        assert_eq!(stated_text(&boolean, json!(true)), json!(true));
+    }
 
     #[test]
     fn a_path_parameter_taken_as_text_gets_its_simple_form() {
