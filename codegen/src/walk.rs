@@ -193,6 +193,18 @@ pub fn deref<'a>(root: &'a Value, mut v: &'a Value) -> &'a Value {
     v
 }
 
+/// A Parameter Object's schema: its `schema`, else the `schema` of its one
+/// `content` entry (OpenAPI 3: a parameter has exactly one of the two).
+pub fn parameter_schema(p: &Value) -> Option<&Value> {
+    p.get("schema").or_else(|| {
+        p.get("content")?
+            .as_object()?
+            .values()
+            .next()?
+            .get("schema")
+    })
+}
+
 /// Calls `f(path, value)` for every node, parents before children.
 pub fn visit<'a>(v: &'a Value, path: &str, f: &mut dyn FnMut(&str, &'a Value)) {
     fn go<'a>(v: &'a Value, path: &mut String, f: &mut dyn FnMut(&str, &'a Value)) {
@@ -402,6 +414,19 @@ pub fn schemas<'a>(root: &'a Value, f: &mut dyn FnMut(&str, &'a Value)) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_parameters_schema_is_its_own_or_its_contents() {
+        let own = serde_json::json!({"schema": {"type": "integer"}});
+        assert_eq!(super::parameter_schema(&own), Some(&own["schema"]));
+        let content = serde_json::json!({"content": {"*/*": {"schema": {"format": "uuid"}}}});
+        assert_eq!(
+            super::parameter_schema(&content),
+            Some(&content["content"]["*/*"]["schema"])
+        );
+        assert_eq!(super::parameter_schema(&serde_json::json!({})), None);
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -905,23 +905,58 @@ impl Judge {
         location: &str,
         name: &str,
     ) -> Option<String> {
-        let root = &self.root;
-        let item = root.get("paths")?.get(path)?;
-        let op = item.get(method)?;
-        let schema = [op, item]
-            .into_iter()
-            .filter_map(|holder| holder.get("parameters")?.as_array())
-            .flatten()
-            .map(|p| crate::walk::deref(root, p))
-            .find(|p| p["in"] == location && p["name"] == name)?
-            .get("schema")?;
-        let listed = crate::walk::deref(root, schema).get("enum")?.as_array()?;
+        let schema = self.parameter_schema(method, path, location, name)?;
+        let listed = crate::walk::deref(&self.root, schema)
+            .get("enum")?
+            .as_array()?;
         let validator = self.validator_of(schema.clone()).ok()?;
         let mut rules = listed
             .iter()
             .map(|value| validator.iter_errors(value).next().map(|e| e.to_string()));
         let first = rules.next()??;
         rules.all(|r| r.is_some()).then_some(first)
+    }
+
+    /// The rule the schema of the parameter `name` in `location` of the
+    /// operation at `method path` breaks with `value`, if it does.
+    pub fn parameter_value_contradiction(
+        &self,
+        method: &str,
+        path: &str,
+        location: &str,
+        name: &str,
+        value: &Value,
+    ) -> Option<String> {
+        let schema = self.parameter_schema(method, path, location, name)?;
+        let validator = self.validator_of(schema.clone()).ok()?;
+        let error = validator.iter_errors(value).next()?;
+        Some(error.to_string())
+    }
+
+    /// The schema of a parameter (the operation's, else its path item's;
+    /// header names compared as HTTP does, without case).
+    fn parameter_schema(
+        &self,
+        method: &str,
+        path: &str,
+        location: &str,
+        name: &str,
+    ) -> Option<&Value> {
+        let root = &self.root;
+        let item = root.get("paths")?.get(path)?;
+        let op = item.get(method)?;
+        [op, item]
+            .into_iter()
+            .filter_map(|holder| holder.get("parameters")?.as_array())
+            .flatten()
+            .map(|p| crate::walk::deref(root, p))
+            .find(|p| {
+                p["in"] == location
+                    && p["name"].as_str().is_some_and(|n| {
+                        n == name || (location == "header" && n.eq_ignore_ascii_case(name))
+                    })
+            })
+            .and_then(crate::walk::parameter_schema)
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Operation {
     /// Its optional parameters, `(in, name)`: the `required` call sends
     /// none of them.
     pub optional: Vec<(String, String)>,
+    /// Each parameter a call sets, `(in, name, setter)`.
+    pub setters: Vec<(String, String, String)>,
     /// The media ranges (`*/*`, `application/*`) its responses are
     /// documented under, in the spec as vendored.
     pub response_ranges: Vec<String>,
@@ -116,6 +118,7 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
             success: documents_success(operation),
             features: builder.features.clone(),
             optional: Vec::new(),
+            setters: Vec::new(),
             response_ranges: Vec::new(),
             gaps: Vec::new(),
         };
@@ -157,6 +160,9 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                 continue;
             };
             used.insert(setter.clone());
+            calls
+                .setters
+                .push((p.location.to_owned(), p.name.to_owned(), setter.clone()));
             if !p.required {
                 calls
                     .optional
@@ -179,7 +185,8 @@ pub fn plan(root: &Value, source: &Value, builders: &BTreeMap<String, Builder>) 
                     }
                     v => v,
                 });
-                match value.map(|v| stated_text(&schema, v)) {
+                let value = value.map(|v| unambiguous_text(schema_root, &schema, v, full));
+                match value.map(|v| stated_text(walk::deref(schema_root, &schema), v)) {
                     Some(v) => {
                         call.push((setter.clone(), json_arg(ty, &as_text(ty, p.location, v))))
                     }
@@ -334,18 +341,52 @@ fn as_text(ty: &str, location: &str, v: Value) -> Value {
     }
 }
 
-/// **Rule: a parameter of `type: string` is sent as a string.** A scalar
-/// instance (an enum member the spec writes as `true` or `10`) is the
-/// same bytes on the wire as its text, which the setter's type (a string,
-/// or the string enum the generator makes) reads; whether the value is a
-/// member the schema admits is the server's judgement, not the call's.
+/// **Rule: a parameter's scalar is sent as its schema's `type` says.** On
+/// the wire a scalar is its text, so an instance of another JSON type (an
+/// enum member the spec writes as `true` under `type: string`, or as
+/// `"false"` under `type: boolean`) is the same bytes as the stated type's
+/// value of that text, which the setter's type reads; whether the value
+/// is one the schema admits is the server's judgement, not the call's.
 fn stated_text(schema: &Value, v: Value) -> Value {
-    match v {
-        Value::Bool(_) | Value::Number(_) if schema.get("type") == Some(&Value::from("string")) => {
-            Value::String(v.to_string())
+    let stated = schema.get("type").and_then(Value::as_str);
+    match (stated, v) {
+        (Some("string"), v @ (Value::Bool(_) | Value::Number(_))) => Value::String(v.to_string()),
+        (Some("boolean"), Value::String(t)) if t == "true" || t == "false" => {
+            Value::Bool(t == "true")
         }
-        v => v,
+        (Some("integer" | "number"), Value::String(t)) => match t.parse::<serde_json::Number>() {
+            Ok(n) if stated == Some("number") || n.is_i64() || n.is_u64() => Value::Number(n),
+            _ => Value::String(t),
+        },
+        (_, v) => v,
     }
+}
+
+/// **Rule: a parameter's value is text on the wire, so a union's value is
+/// one whose text only one member reads.** `oneOf: [integer, string]`
+/// sent as `1` is the text `1`, which a server reading the text takes as
+/// either member (and `oneOf` then as neither); a member's instance that
+/// is text no number or boolean reads as is sent instead, when there is
+/// one.
+fn unambiguous_text(root: &Value, schema: &Value, v: Value, full: bool) -> Value {
+    if !matches!(v, Value::Number(_) | Value::Bool(_)) {
+        return v;
+    }
+    let Some(members) = walk::deref(root, schema)
+        .get("oneOf")
+        .and_then(Value::as_array)
+    else {
+        return v;
+    };
+    let plain_text = |m: &Value| match m {
+        Value::String(t) => t.parse::<f64>().is_err() && t != "true" && t != "false",
+        _ => false,
+    };
+    members
+        .iter()
+        .filter_map(|m| instances::to_send(root, m, full))
+        .find(plain_text)
+        .unwrap_or(v)
 }
 
 /// The setter takes a `String`.
@@ -391,7 +432,7 @@ fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Para
             name,
             location: p.get("in").and_then(Value::as_str).unwrap_or(""),
             required: p.get("required") == Some(&Value::Bool(true)),
-            schema: p.get("schema"),
+            schema: walk::parameter_schema(p),
             candidates: vec![sanitize(name, Case::Snake)],
         }
     });
@@ -405,7 +446,7 @@ fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Para
                 name,
                 location,
                 required: p.get("required") == Some(&Value::Bool(true)),
-                schema: p.get("schema"),
+                schema: walk::parameter_schema(p),
                 // The `extend` stage's choice: the name, its symbols spelled
                 // out, or the name and the location.
                 candidates: vec![
@@ -422,7 +463,28 @@ fn parameters<'a>(root: &'a Value, path: &str, operation: &'a Value) -> Vec<Para
 mod tests {
     use serde_json::json;
 
-    use super::{as_text, stated_text};
+    use super::{as_text, stated_text, unambiguous_text};
+
+    #[test]
+    fn a_union_parameter_gets_text_only_one_member_reads() {
+        let root = json!({"components": {"schemas": {
+            "Id": {"type": "integer", "minimum": 1},
+            "Slug": {"type": "string", "pattern": "^[a-z]+$"}
+        }}});
+        let union = json!({"oneOf": [
+            {"$ref": "#/components/schemas/Id"}, {"$ref": "#/components/schemas/Slug"}
+        ]});
+        let sent = unambiguous_text(&root, &union, json!(1), true);
+        let text = sent.as_str().expect("the string member's instance");
+        assert!(text.parse::<f64>().is_err(), "{text}");
+        // Text already, or no union: as made.
+        assert_eq!(
+            unambiguous_text(&root, &union, json!("ab"), true),
+            json!("ab")
+        );
+        let id = json!({"$ref": "#/components/schemas/Id"});
+        assert_eq!(unambiguous_text(&root, &id, json!(1), true), json!(1));
+    }
 
     #[test]
     fn a_string_parameters_scalar_instance_is_its_text() {
@@ -430,9 +492,17 @@ mod tests {
         assert_eq!(stated_text(&string, json!(true)), json!("true"));
         assert_eq!(stated_text(&string, json!(10)), json!("10"));
         assert_eq!(stated_text(&string, json!("s")), json!("s"));
-        // Other types keep their instance.
-        let boolean = json!({"type": "boolean"});
+        // And the other way: text under `type: boolean` or `integer`.
+        let boolean = json!({"type": "boolean", "enum": ["false", "true"]});
+        assert_eq!(stated_text(&boolean, json!("false")), json!(false));
         assert_eq!(stated_text(&boolean, json!(true)), json!(true));
+        let integer = json!({"type": "integer"});
+        assert_eq!(stated_text(&integer, json!("10")), json!(10));
+        assert_eq!(stated_text(&integer, json!("1.5")), json!("1.5"));
+        assert_eq!(
+            stated_text(&json!({"type": "number"}), json!("1.5")),
+            json!(1.5)
+        );
     }
 
     #[test]

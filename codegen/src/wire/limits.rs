@@ -15,9 +15,10 @@
 //! | Prism holds an `Accept`, `Content-Type` or `Authorization` header parameter to its schema, which OpenAPI 3 says to ignore ("SHALL be ignored"; the client sends the body's media type) | every violation is of one of those headers | the `reserved-headers` step's tests and the media types in `tests/streams_uploads.rs` |
 //! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
+//! | Prism reads a `deepObject` parameter's array properties only from numbered keys (`filter[id][0]=1`), and each one absent as `[]`: OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key (`filter[id]=1&filter[id]=2`) | every violation is a `minItems` of a property nested in a query parameter, which only `deepObject` makes | the `deepObject` encoder's tests in `runtime/src/params.rs` (`deep_objects_nest_keys`) and `tests/streams_uploads.rs` |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
 //! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws, or finds the schema too complex), with random and with fixed responses | a 500 whose every violation is in the response, a `json-schema-faker` exception or `SCHEMA_TOO_COMPLEX`; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
-//! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
+//! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did; or its random one breaks it unreported (its faker ends recursive schemas with `{}`) | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
 //! | Prism's fixed response to a response with no schema, after its random one could not be made, is an empty body under a JSON media type (an Example Object without `value` is served so) | the random response broke the spec and the fixed body the client could not read is empty | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism throws a JavaScript exception while serving the call (`TypeError: Cannot read properties of undefined`), with random responses and again with fixed ones | a 500 whose problem `type` is an exception's name | the parameter styles in `tests/client.rs`, the readers' round trip of schema instances |
 //! | Prism writes response bodies of JSON, XML and text only (`application/octet-stream`, `*/*` with a schema) | `Cannot find serializer for <media type>` (its response serializer: the request was judged first and passed) | the binary response and the `*/*` response in `tests/streams_uploads.rs` |
@@ -25,6 +26,8 @@
 //! | Prism asks for a required query parameter whose name has `[` `]` by its percent-encoded name, and finds it in no request (raw or encoded: it parses brackets as nesting) | every violation is a `required` query property whose name has a `%` | the bracketed query names (`metadata%5Bteam%5D`) a local server reads in `tests/streams_uploads.rs` |
 //! | Prism looks for an object property of a form by its name, which OpenAPI's default form style (`form`, exploded) does not send: each of the object's properties goes under its own name | every violation is a missing required body property that the call sent as an object, in a form body | the form encoder's styles in `tests/streams_uploads.rs` and `runtime::params` |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
@@ -106,6 +109,15 @@ pub fn limitation(
     {
         return Some(format!(
             "Prism holds a header parameter OpenAPI 3 says to ignore to its schema ({}); the client sends what the spec's body and security say",
+            found[0]["message"].as_str().unwrap_or_default()
+        ));
+    }
+    if let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(is_deep_array)
+    {
+        return Some(format!(
+            "Prism reads a `deepObject` parameter's array property only from numbered keys (`name[property][0]`), and one absent as `[]` ({}); OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key",
             found[0]["message"].as_str().unwrap_or_default()
         ));
     }
@@ -207,13 +219,23 @@ pub fn limitation(
 }
 
 /// Where a violation is: its `location` (`["request", "query", "sort"]`).
+/// Where a violation is, in one form: Prism locates it under `request`
+/// in the 400 it answers with from the spec (`["request", "header"]`) and
+/// without it in its own 422 problem (`["header"]`).
 fn location(v: &Value) -> Vec<&str> {
-    v["location"]
+    let mut at: Vec<&str> = v["location"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .collect()
+        .collect();
+    if at
+        .first()
+        .is_some_and(|l| ["path", "query", "header", "cookie", "body"].contains(l))
+    {
+        at.insert(0, "request");
+    }
+    at
 }
 
 /// The name of the optional parameter `v` is located at, if it is one
@@ -228,6 +250,12 @@ fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
         .iter()
         .find(|(l, n)| l == within && n == name)
         .map(|(_, n)| n.as_str())
+}
+
+/// A `minItems` violation of a property nested in a query parameter
+/// (`["request", "query", "filter", "id"]`): only `deepObject` nests.
+fn is_deep_array(v: &Value) -> bool {
+    v["code"] == "minItems" && matches!(location(v).as_slice(), ["request", "query", _, _, ..])
 }
 
 /// A violation of a header OpenAPI 3's Parameter Object says to ignore.
@@ -297,16 +325,18 @@ fn is_form_part_as_string(v: &Value) -> bool {
         && (message.ends_with("must be array") || message.ends_with("must be object"))
 }
 
-/// When Prism's random response broke the spec (`dynamic`) and its fixed
-/// one (`said`) is a body the client could not read: whether the spec's
-/// own validator rejects that body as the operation's success response,
-/// and why. Then no response Prism made was one the spec allows, and the
-/// client was right to refuse it.
+/// When the client could not read a body (`said`): whether the spec's own
+/// validator rejects that body as the operation's success response, and
+/// why. Then the response is not one the spec allows, and the client was
+/// right to refuse it: Prism's fixed one after its random one broke the
+/// spec (`dynamic`), or a random one whose break Prism did not report
+/// (its faker stops recursive schemas with `{}`, leaving out their
+/// required properties).
 pub fn fixed_response_breaks_spec(
     judge: &Judge,
     op: &Operation,
     said: &str,
-    dynamic: &str,
+    dynamic: Option<&str>,
 ) -> Option<String> {
     let body = &said[said.find(super::render::BODY_MARK)? + super::render::BODY_MARK.len()..];
     let value: Value = serde_json::from_str(body).ok()?;
@@ -321,10 +351,16 @@ pub fn fixed_response_breaks_spec(
         value,
     };
     let rule = judge.contradiction(&example)?;
-    Some(format!(
-        "Prism accepted the request but made no response its spec allows (random: {}; fixed, the spec's example: {rule}), so the client's reading is not judged",
-        first_violation(dynamic)
-    ))
+    Some(match dynamic {
+        Some(dynamic) => format!(
+            "Prism accepted the request but made no response its spec allows (random: {}; fixed, the spec's example: {rule}), so the client's reading is not judged",
+            first_violation(dynamic)
+        ),
+        // Prism reported nothing of it: the spec's own validator tells.
+        None => format!(
+            "Prism accepted the request but its response breaks its spec (by the spec's own validator, {rule}), which the client refuses, so its reading is not judged"
+        ),
+    })
 }
 
 /// When a call failed: whether the body it sent is one the spec's own
@@ -379,6 +415,53 @@ pub fn parameter_admits_no_value(judge: &Judge, op: &Operation, said: &str) -> O
         format!(
             "the spec: the schema of {} rejects every value its `enum` lists, so no request can pass; the generator reads the values as the schema's `type` says (reported by `enum-types`), and an overlay that makes them agree makes this operation judgeable",
             rules.join("; ")
+        )
+    })
+}
+
+/// When every error Prism found is in a parameter's value and the spec's
+/// own validator rejects the value sent too (e.g. `oneOf: [{}, {}]`, whose
+/// members every value matches): the spec admits no value, so the spec is
+/// at fault, not how the client sent it. Says so per parameter, with the
+/// rule.
+pub fn parameter_value_breaks_spec(
+    judge: &Judge,
+    op: &Operation,
+    call: &str,
+    said: &str,
+) -> Option<String> {
+    let args = if call == "required" {
+        &op.required
+    } else {
+        &op.all
+    };
+    let method = op.http_method.to_lowercase();
+    let mut rules = BTreeSet::new();
+    for v in violations(said)?
+        .iter()
+        .filter(|v| v["severity"] != "Warning")
+    {
+        let mut at = location(v);
+        at.retain(|l| *l != "request");
+        let [within, name, ..] = at.as_slice() else {
+            return None;
+        };
+        let (.., setter) = op
+            .setters
+            .iter()
+            .find(|(l, n, _)| l == within && n.eq_ignore_ascii_case(name))?;
+        let json = args.iter().find_map(|(s, arg)| match arg {
+            super::calls::Arg::Json { json, .. } if s == setter => Some(json),
+            _ => None,
+        })?;
+        let value: Value = serde_json::from_str(json).ok()?;
+        let rule = judge.parameter_value_contradiction(&method, &op.path, within, name, &value)?;
+        rules.insert(format!("`{name}` ({within}): {rule}"));
+    }
+    (!rules.is_empty()).then(|| {
+        format!(
+            "the spec's own validator rejects the value sent too: {}; when no value can satisfy the schema, the spec needs an overlay",
+            rules.into_iter().collect::<Vec<_>>().join("; ")
         )
     })
 }
@@ -507,6 +590,7 @@ mod tests {
             success: true,
             features: Vec::new(),
             optional: vec![("query".into(), "sort".into())],
+            setters: vec![("query".into(), "id".into(), "id".into())],
             response_ranges: Vec::new(),
             gaps: Vec::new(),
         }
@@ -553,6 +637,19 @@ mod tests {
         assert_eq!(limitation(&op(None), "all", &other, None, None), None);
         let missing = r#"400 Bad Request: [{"location":["request","header"],"severity":"Error","code":"required","message":"Request header must have required property 'authorization'"}]"#;
         assert!(limitation(&op(None), "required", missing, None, None).is_some());
+        // Prism's own 422 locates it without `request`: the same violation.
+        let own = r#"422 Unprocessable Entity: {"type":"https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY","status":422,"validation":[{"location":["header"],"severity":"Error","code":"required","message":"Request header must have required property 'authorization'"}]}"#;
+        assert!(limitation(&op(None), "required", own, None, None).is_some());
+        assert_eq!(
+            limitation(
+                &op(None),
+                "required",
+                &own.replace("'authorization'", "'x-key'"),
+                None,
+                None
+            ),
+            None
+        );
         let other = missing.replace("'authorization'", "'x-api-key'");
         assert_eq!(limitation(&op(None), "required", &other, None, None), None);
     }
@@ -573,12 +670,71 @@ mod tests {
                 super::super::render::BODY_MARK
             )
         };
+        let dynamic = Some(dynamic);
         let why = fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"ok":true}"#), dynamic)
             .unwrap();
         assert!(why.contains("channel") && why.contains("boom"), "{why}");
+        // A random response whose break Prism did not report: the spec's
+        // validator tells.
+        let why =
+            fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"ok":true}"#), None).unwrap();
+        assert!(why.contains("channel"), "{why}");
         // A body the spec allows that the client cannot read is the client's.
+        for dynamic in [dynamic, None] {
+            assert_eq!(
+                fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"channel":"c"}"#), dynamic),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn a_deep_object_array_prism_reads_as_empty_is_prisms() {
+        let said = r#"422 Unprocessable Entity: [{"location":["request","query","filter","id"],"severity":"Error","code":"minItems","message":"Request query parameter filter.id must NOT have fewer than 1 items"}]"#;
+        assert!(
+            limitation(&op(None), "all", said, None, None)
+                .unwrap()
+                .contains("deepObject")
+        );
+        // A top-level array parameter's `minItems` is the client's.
+        let top = r#"400 Bad Request: [{"location":["request","query","ids"],"severity":"Error","code":"minItems","message":"Request query parameter ids must NOT have fewer than 1 items"}]"#;
+        assert_eq!(limitation(&op(None), "all", top, None, None), None);
+    }
+
+    #[test]
+    fn a_parameter_value_the_spec_rejects_is_named() {
+        // Members every value matches: no value satisfies `oneOf`.
+        let spec = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+            "parameters": [{"in": "query", "name": "id", "required": true,
+                "schema": {"oneOf": [{}, {}]}}],
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        let judge = Judge::new(&spec);
+        let mut sent = op(None);
+        sent.path = "/p".into();
+        sent.required = vec![(
+            "id".into(),
+            super::super::calls::Arg::Json {
+                ty: "String".into(),
+                json: "\"text\"".into(),
+            },
+        )];
+        let said = r#"400 Bad Request: [{"location":["request","query","id"],"severity":"Error","code":"oneOf","message":"Request query parameter id must match exactly one schema in oneOf"},{"location":["request","query","id"],"severity":"Warning","code":"deprecated","message":"deprecated"}]"#;
+        let named = parameter_value_breaks_spec(&judge, &sent, "required", said).unwrap();
+        assert!(named.contains("`id` (query)"), "{named}");
+        // A schema that takes the value: the violation is the client's.
+        let plain = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+            "parameters": [{"in": "query", "name": "id", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}
+        }}}});
         assert_eq!(
-            fixed_response_breaks_spec(&judge, &op(None), &said(r#"{"channel":"c"}"#), dynamic),
+            parameter_value_breaks_spec(&Judge::new(&plain), &sent, "required", said),
+            None
+        );
+        // A violation of a parameter the call does not set is not named.
+        let other = said.replace("\"id\"]", "\"other\"]");
+        assert_eq!(
+            parameter_value_breaks_spec(&judge, &sent, "required", &other),
             None
         );
     }

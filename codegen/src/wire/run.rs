@@ -319,7 +319,7 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
             };
             let crashed = stopped_on.get(name).map(String::as_str);
             let dynamic = dynamic_said.get(name).map(String::as_str);
-            let fixed_broken = judge.as_ref().zip(dynamic).and_then(|(judge, dynamic)| {
+            let fixed_broken = judge.as_ref().and_then(|judge| {
                 super::limits::fixed_response_breaks_spec(judge, op, &said, dynamic)
             });
             if let Some(limitation) = fixed_broken {
@@ -340,6 +340,11 @@ pub fn judge(opts: &Options, prepared: &Prepared) -> Result<Report, Error> {
                             .or_else(|| {
                                 judge.as_ref().and_then(|judge| {
                                     super::limits::parameter_admits_no_value(judge, op, &said)
+                                        .or_else(|| {
+                                            super::limits::parameter_value_breaks_spec(
+                                                judge, op, &call, &said,
+                                            )
+                                        })
                                 })
                             }) {
                             Some(why) => format!("{said} ({why})"),
