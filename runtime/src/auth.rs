@@ -76,6 +76,12 @@ impl Scheme {
 
     /// Put `key` on `request` as this scheme says. Headers are marked
     /// sensitive, so `Debug` output of requests and headers never shows them.
+    ///
+    /// **Rule: one name, one value.** When the request already carries the
+    /// name an API key scheme sends (the spec also declares it as a
+    /// parameter of the operation, and the caller set it), the caller's
+    /// value stands and the key is not added: a second `store_key` pair
+    /// would make the query an array the spec does not describe.
     pub fn apply(&self, key: &ApiKey, request: &mut Request) {
         let header = |name: HeaderName, value: String| {
             let mut value = HeaderValue::from_str(&value).ok()?;
@@ -97,16 +103,19 @@ impl Scheme {
                 ..
             } => HeaderName::from_bytes(param.as_bytes())
                 .ok()
+                .filter(|name| !request.headers().contains_key(name))
                 .and_then(|name| header(name, key.expose().to_owned())),
             Scheme::ApiKey {
                 location: KeyLocation::Query,
                 param,
                 ..
             } => {
-                request
-                    .url_mut()
-                    .query_pairs_mut()
-                    .append_pair(param, key.expose());
+                if !request.url().query_pairs().any(|(k, _)| k == *param) {
+                    request
+                        .url_mut()
+                        .query_pairs_mut()
+                        .append_pair(param, key.expose());
+                }
                 None
             }
             Scheme::ApiKey {
@@ -115,11 +124,20 @@ impl Scheme {
                 ..
             } => {
                 let pair = format!("{param}={}", key.expose());
-                let cookie = match request.headers().get(reqwest::header::COOKIE) {
-                    Some(v) => format!("{}; {pair}", v.to_str().unwrap_or_default()),
-                    None => pair,
-                };
-                header(reqwest::header::COOKIE, cookie)
+                let existing = request
+                    .headers()
+                    .get(reqwest::header::COOKIE)
+                    .map(|v| v.to_str().unwrap_or_default().to_owned());
+                let set = existing.as_deref().is_some_and(|cookies| {
+                    cookies
+                        .split(';')
+                        .any(|c| c.trim().split('=').next() == Some(*param))
+                });
+                match existing {
+                    _ if set => None,
+                    Some(v) => header(reqwest::header::COOKIE, format!("{v}; {pair}")),
+                    None => header(reqwest::header::COOKIE, pair),
+                }
             }
         };
         if let Some((name, value)) = set {
@@ -315,6 +333,43 @@ mod tests {
         };
         cookie.apply(&key, &mut r);
         assert_eq!(r.headers()["cookie"], "theme=dark; session=s3cret");
+    }
+
+    #[test]
+    fn a_name_the_caller_set_keeps_its_value() {
+        let key = ApiKey::new("s3cret");
+        let query = Scheme::ApiKey {
+            name: "q",
+            location: KeyLocation::Query,
+            param: "a",
+        };
+        let mut r = request();
+        query.apply(&key, &mut r);
+        assert_eq!(r.url().query(), Some("a=1"));
+
+        let header = Scheme::ApiKey {
+            name: "h",
+            location: KeyLocation::Header,
+            param: "X-Api-Key",
+        };
+        let mut r = request();
+        r.headers_mut()
+            .insert("x-api-key", HeaderValue::from_static("mine"));
+        header.apply(&key, &mut r);
+        assert_eq!(r.headers()["x-api-key"], "mine");
+
+        let cookie = Scheme::ApiKey {
+            name: "c",
+            location: KeyLocation::Cookie,
+            param: "session",
+        };
+        let mut r = request();
+        r.headers_mut().insert(
+            "cookie",
+            HeaderValue::from_static("theme=dark; session=mine"),
+        );
+        cookie.apply(&key, &mut r);
+        assert_eq!(r.headers()["cookie"], "theme=dark; session=mine");
     }
 
     #[test]

@@ -17,6 +17,17 @@
 //! body ("No supported content types"). The mock spec states that choice
 //! as the top-level `consumes`/`produces` when the document has none.
 //!
+//! **Rule: beside a `$ref`, OpenAPI 3.0 and Swagger 2.0 ignore every
+//! keyword.** A Reference Object "cannot be extended with additional
+//! properties and any properties added SHALL be ignored" (3.0; JSON
+//! Reference in 2.0), and the generated types follow the reference; Prism
+//! merges the siblings in (britbox's `{$ref: ItvChangeEmailRequest, type:
+//! string}` made it ask for a string body). The mock spec of such a
+//! document keeps, beside a `$ref`, only what the generated types read
+//! there too: `nullable` (`nullable-components` honours it, as most tools
+//! do) and annotations (3.1 documents, where JSON Schema 2020-12 applies
+//! the siblings, are left as they are).
+//!
 //! The spec the crate is generated from, and its tests, are unchanged.
 
 use serde_json::{Value, json};
@@ -104,6 +115,65 @@ fn visit(v: &mut Value, count: &mut usize) {
     }
 }
 
+/// What stays beside a `$ref` in the mock spec: what the client reads
+/// there, and what asserts nothing.
+const KEPT_BESIDE_REF: [&str; 6] = [
+    "$ref",
+    "nullable",
+    "description",
+    "summary",
+    "title",
+    "deprecated",
+];
+
+/// In an OpenAPI 3.0 or Swagger 2.0 `doc`, every object with a `$ref`
+/// (but a path item, whose `$ref` may stand beside its operations) keeps
+/// only the `$ref` and [`KEPT_BESIDE_REF`]; returns how many lost
+/// keywords.
+pub fn ignore_ref_siblings(doc: &mut Value) -> usize {
+    let version = doc
+        .get("openapi")
+        .or_else(|| doc.get("swagger"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !(version.starts_with("3.0") || version.starts_with("2.")) {
+        return 0;
+    }
+    fn go(v: &mut Value, path_item: bool, count: &mut usize) {
+        match v {
+            Value::Object(map) => {
+                if !path_item && map.get("$ref").is_some_and(Value::is_string) {
+                    let before = map.len();
+                    map.retain(|k, _| KEPT_BESIDE_REF.contains(&k.as_str()) || k.starts_with("x-"));
+                    if map.len() < before {
+                        *count += 1;
+                    }
+                    return;
+                }
+                map.values_mut().for_each(|c| go(c, false, count));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|c| go(c, false, count)),
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    let Some(top) = doc.as_object_mut() else {
+        return 0;
+    };
+    for (key, v) in top.iter_mut() {
+        match v {
+            // The document's `paths` holds path items.
+            Value::Object(items) if key == "paths" => {
+                items
+                    .values_mut()
+                    .for_each(|item| go(item, true, &mut count));
+            }
+            v => go(v, false, &mut count),
+        }
+    }
+    count
+}
+
 fn number(n: i128) -> Value {
     match (i64::try_from(n), u64::try_from(n)) {
         (Ok(i), _) => json!(i),
@@ -125,6 +195,26 @@ mod tests {
         let mut openapi = json!({"openapi": "3.0.3"});
         assert!(!swagger_default_media(&mut openapi));
         assert!(openapi.get("consumes").is_none());
+    }
+
+    #[test]
+    fn keywords_beside_a_ref_are_dropped_where_the_spec_ignores_them() {
+        let body = json!({"$ref": "#/components/schemas/Req", "type": "string", "nullable": true});
+        let item = json!({"$ref": "#/components/pathItems/P", "get": {"responses": {}}});
+        let mut doc = json!({"openapi": "3.0.0",
+            "paths": {"/p": item.clone(), "/q": {"post": {"requestBody": {"content": {
+                "application/json": {"schema": body.clone()}}}}}}});
+        assert_eq!(ignore_ref_siblings(&mut doc), 1);
+        assert_eq!(
+            doc["paths"]["/q"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/Req", "nullable": true})
+        );
+        // A path item keeps what stands beside its `$ref`.
+        assert_eq!(doc["paths"]["/p"], item);
+        // 3.1 applies the siblings: left as written.
+        let mut v31 = json!({"openapi": "3.1.0", "components": {"schemas": {"A": body.clone()}}});
+        assert_eq!(ignore_ref_siblings(&mut v31), 0);
+        assert_eq!(v31["components"]["schemas"]["A"], body);
     }
 
     #[test]

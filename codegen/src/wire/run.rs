@@ -215,6 +215,7 @@ pub fn prepare(opts: &Options) -> Result<Prepared, Error> {
     let mut doc = pipeline::load_overlaid(&target)?;
     super::mock::bound_integer_formats(&mut doc.value);
     super::mock::swagger_default_media(&mut doc.value);
+    super::mock::ignore_ref_siblings(&mut doc.value);
     let json = serde_json::to_string_pretty(&doc.value).map_err(|e| Error::Build(e.to_string()))?;
     std::fs::write(&mock_spec, json).map_err(|e| Error::io(&mock_spec, e))?;
     Ok(Prepared {
