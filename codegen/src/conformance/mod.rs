@@ -933,6 +933,35 @@ impl Judge {
         Some(error.to_string())
     }
 
+    /// The rule the request body schema of the operation at `method path`
+    /// breaks with `value`, if it does: its JSON media type's schema, else
+    /// a form's (`x-www-form-urlencoded`, `multipart/form-data`: its
+    /// properties are the parts, so the value is an instance of it too).
+    pub fn body_contradiction(&self, method: &str, path: &str, value: &Value) -> Option<String> {
+        let root = &self.root;
+        let body = root
+            .get("paths")?
+            .get(path)?
+            .get(method)?
+            .get("requestBody")?;
+        let content = crate::walk::deref(root, body).get("content")?.as_object()?;
+        let form = |media: &str| {
+            let essence = media.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                || essence.eq_ignore_ascii_case("multipart/form-data")
+        };
+        let schema = content
+            .iter()
+            .find(|(media, _)| examples::is_json_media(media))
+            .or_else(|| content.iter().find(|(media, _)| form(media)))
+            .and_then(|(_, m)| m.get("schema"))?;
+        let validator = self.validator_of(schema.clone()).ok()?;
+        let error = validator.iter_errors(value).next()?;
+        let at = error.instance_path().to_string();
+        let at = if at.is_empty() { "/".to_owned() } else { at };
+        Some(format!("at `{at}`: {error}"))
+    }
+
     /// The schema of a parameter (the operation's, else its path item's;
     /// header names compared as HTTP does, without case).
     fn parameter_schema(

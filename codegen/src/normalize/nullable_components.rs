@@ -98,6 +98,35 @@ pub(super) fn nullable_components(n: &mut Normalized) {
                     map.insert("nullable".into(), json!(true));
                     return;
                 }
+                // **Rule: null validates an `allOf` only when every member
+                // takes it.** A moved component referenced as one member of
+                // several (`allOf: [Base, {type: object}]`) adds no
+                // nullability, so the reference stays as it is (marked
+                // nullable, typify intersects null with an object: an enum
+                // of no variants, which reads nothing); the `allOf` is
+                // nullable when each member is.
+                if let Some(Value::Array(members)) = map.get_mut("allOf")
+                    && members.len() > 1
+                {
+                    let is_moved = |m: &Value| {
+                        m.get("$ref")
+                            .and_then(Value::as_str)
+                            .is_some_and(|r| moved.iter().any(|x| x.as_str() == r))
+                    };
+                    let all_nullable = members
+                        .iter()
+                        .all(|m| is_moved(m) || m.get("nullable") == Some(&Value::Bool(true)));
+                    for member in members.iter_mut().filter(|m| !is_moved(m)) {
+                        rewrite(member, moved);
+                    }
+                    if all_nullable {
+                        map.insert("nullable".into(), json!(true));
+                    }
+                    for (_, child) in map.iter_mut().filter(|(k, _)| *k != "allOf") {
+                        rewrite(child, moved);
+                    }
+                    return;
+                }
                 for child in map.values_mut() {
                     rewrite(child, moved);
                 }

@@ -117,6 +117,23 @@ fn nullable_components_become_nullable_uses() {
 }
 
 #[test]
+fn a_nullable_component_among_all_of_members_adds_no_null() {
+    // Plaid's `ExternalPaymentScheduleRequest`, Docker's `Swarm`: null
+    // validates an `allOf` only when every member takes it.
+    let n = run(
+        "openapi: 3.0.0\ncomponents:\n  schemas:\n    Base: {type: object, nullable: true, properties: {a: {type: string}}}\n    Req:\n      allOf: [{$ref: '#/components/schemas/Base'}, {type: object}]\n      required: [a]\n    Both:\n      allOf: [{$ref: '#/components/schemas/Base'}, {type: object, nullable: true}]\n",
+        &Config::default(),
+    );
+    let schemas = &n.value["components"]["schemas"];
+    assert_eq!(
+        schemas["Req"]["allOf"],
+        json!([{"$ref": "#/components/schemas/Base"}, {"type": "object"}])
+    );
+    assert!(schemas["Req"].get("nullable").is_none());
+    assert_eq!(schemas["Both"]["nullable"], json!(true));
+}
+
+#[test]
 fn integer_bounds_are_clamped() {
     let n = run(
         "openapi: 3.0.0\ncomponents:\n  schemas:\n    S: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}\n",

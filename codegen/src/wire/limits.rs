@@ -376,16 +376,8 @@ pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<Str
         super::calls::Arg::Json { json, .. } if setter == "body" => Some(json),
         _ => None,
     })?;
-    let example = Example {
-        at: format!("{} {}", op.http_method, op.path),
-        operation_id: None,
-        subject: Subject::Request {
-            method: op.http_method.to_lowercase(),
-            path: op.path.clone(),
-        },
-        value: serde_json::from_str(json).ok()?,
-    };
-    judge.contradiction(&example)
+    let value = serde_json::from_str(json).ok()?;
+    judge.body_contradiction(&op.http_method.to_lowercase(), &op.path, &value)
 }
 
 /// When every violation is a parameter's value outside its `enum`, and
@@ -771,6 +763,26 @@ mod tests {
         assert_eq!(
             body_breaks_spec(&Judge::new(&spec_ok), &call, "required"),
             None
+        );
+        // A form body is an instance of its schema too: an array whose
+        // `enum` lists only strings admits no value.
+        let form = serde_json::json!({"openapi": "3.0.3", "paths": {"/p": {"post": {
+            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                "properties": {"goals[]": {"type": "array", "enum": ["a"], "items": {"type": "string"}}}
+            }}}},
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        call.required = vec![(
+            "body".into(),
+            super::super::calls::Arg::Json {
+                ty: "B".into(),
+                json: r#"{"goals[]":"a"}"#.into(),
+            },
+        )];
+        assert!(
+            body_breaks_spec(&Judge::new(&form), &call, "required")
+                .unwrap()
+                .contains("goals[]")
         );
     }
 
