@@ -286,6 +286,11 @@ mod tests {
             form("ids", &json!([1, 2]), true).unwrap(),
             pairs(&[("ids", "1"), ("ids", "2")])
         );
+        // An object item (OpenAPI defines no form for it): its JSON text.
+        assert_eq!(
+            form("mdfilters", &json!([{"scope": "global"}]), true).unwrap(),
+            pairs(&[("mdfilters", r#"{"scope":"global"}"#)])
+        );
         assert_eq!(
             delimited("ids", &json!([1, 2]), "|").unwrap(),
             pairs(&[("ids", "1|2")])

@@ -16,6 +16,7 @@
 //! | Prism matches a path template's `#fragment` as part of the path, which no request carries (RFC 3986 §3.5: a fragment is not sent; the AWS specs tell operations of one URL apart by it and by their `X-Amz-Target` header) | `NO_PATH_MATCHED_ERROR` for an operation whose path has a `#` | the fragment-keyed operations in `tests/streams_uploads.rs` |
 //! | Prism judges an optional parameter the call did not send (an absent `deepObject` parameter is read as `{}` and held to its `required`) | in the `required` call, every violation is of an optional parameter, which that call never sends | the `all` call, which sends it, and the `deepObject` encoder in `tests/client.rs` |
 //! | Prism reads a `deepObject` parameter's array properties only from numbered keys (`filter[id][0]=1`), and each one absent as `[]`: OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key (`filter[id]=1&filter[id]=2`) | every violation is a `minItems` of a property nested in a query parameter, which only `deepObject` makes | the `deepObject` encoder's tests in `runtime/src/params.rs` (`deep_objects_nest_keys`) and `tests/streams_uploads.rs` |
+//! | Prism reads an item of a query array of objects as a string: OpenAPI defines no form of an object inside a `form` array, and the client sends each item's JSON text (`mdfilters={"scope":..}`) | every violation is a numbered item of a query parameter that "must be object" or "must be array" | the `form` encoder's tests in `runtime/src/params.rs` (`form_objects_explode_or_join`) |
 //! | Prism reads a body of any other media type (XML, msgpack, text) as a string | the body itself "must be" its schema's type, in a body neither JSON nor a form | the media types in `tests/streams_uploads.rs` |
 //! | Prism's response breaks its spec (its faker misses a `oneOf`'s exclusivity, `maxProperties`, a required property; or throws, or finds the schema too complex), with random and with fixed responses | a 500 whose every violation is in the response, a `json-schema-faker` exception or `SCHEMA_TOO_COMPLEX`; the request was judged first and passed | the readers' round trip of schema instances (`cargo xtask conformance`) |
 //! | Prism's fixed response (the spec's own example) breaks the spec too, after its random one did; or its random one breaks it unreported (its faker ends recursive schemas with `{}`) | the body the client could not read contradicts the operation's success schema, by the spec's own validator (`jsonschema`, as `cargo xtask conformance` judges examples) | the readers' round trip of schema instances (`cargo xtask conformance`), which lists the example as contradicting its spec |
@@ -118,6 +119,15 @@ pub fn limitation(
     {
         return Some(format!(
             "Prism reads a `deepObject` parameter's array property only from numbered keys (`name[property][0]`), and one absent as `[]` ({}); OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key",
+            found[0]["message"].as_str().unwrap_or_default()
+        ));
+    }
+    if let Some(found) = violations(said)
+        && !found.is_empty()
+        && found.iter().all(is_structured_item)
+    {
+        return Some(format!(
+            "Prism reads an item of a query array of objects as a string ({}); OpenAPI defines no form of an object inside a `form` array, and the client sends each item's JSON text",
             found[0]["message"].as_str().unwrap_or_default()
         ));
     }
@@ -256,6 +266,15 @@ fn unsent_parameter<'a>(op: &'a Operation, v: &Value) -> Option<&'a str> {
 /// (`["request", "query", "filter", "id"]`): only `deepObject` nests.
 fn is_deep_array(v: &Value) -> bool {
     v["code"] == "minItems" && matches!(location(v).as_slice(), ["request", "query", _, _, ..])
+}
+
+/// "Request query parameter mdfilters.0 must be object": a numbered item
+/// of a query array read as a string.
+fn is_structured_item(v: &Value) -> bool {
+    let message = v["message"].as_str().unwrap_or_default();
+    v["code"] == "type"
+        && (message.ends_with("must be object") || message.ends_with("must be array"))
+        && matches!(location(v).as_slice(), ["request", "query", _, index] if index.parse::<usize>().is_ok())
 }
 
 /// A violation of a header OpenAPI 3's Parameter Object says to ignore.
@@ -691,6 +710,15 @@ mod tests {
         // A top-level array parameter's `minItems` is the client's.
         let top = r#"400 Bad Request: [{"location":["request","query","ids"],"severity":"Error","code":"minItems","message":"Request query parameter ids must NOT have fewer than 1 items"}]"#;
         assert_eq!(limitation(&op(None), "all", top, None, None), None);
+    }
+
+    #[test]
+    fn an_object_item_of_a_query_array_read_as_text_is_prisms() {
+        let said = r#"400 Bad Request: [{"location":["request","query","mdfilters","0"],"severity":"Error","code":"type","message":"Request query parameter mdfilters.0 must be object"}]"#;
+        assert!(limitation(&op(None), "all", said, None, None).is_some());
+        // The parameter itself of the wrong type is the client's.
+        let whole = r#"400 Bad Request: [{"location":["request","query","mdfilters"],"severity":"Error","code":"type","message":"Request query parameter mdfilters must be array"}]"#;
+        assert_eq!(limitation(&op(None), "all", whole, None, None), None);
     }
 
     #[test]
