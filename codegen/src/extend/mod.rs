@@ -11,7 +11,7 @@
 //! | step | module | rewrite |
 //! |---|---|---|
 //! | `request-bodies` | [`bodies`] | a multipart body is sent as `multipart/form-data` (`crate::runtime::multipart::form`), file fields as file parts; a JSON, text or byte body with another media type (`application/sdp`) carries its own `Content-Type`; a method made for one media type of several loses the `#codegen-media-<kind>` its path was told apart by |
-//! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
+//! | `parameters` | [`parameters`] | a parameter progenitor cannot send (`deepObject`, object query, query array of objects, delimited, array header, cookie) gets a setter and is encoded by its `style` (`crate::runtime::params`) |
 //! | `responses` | [`responses`] | an operation whose success or error statuses have several body types returns an enum over them from `send()` (`Status404(Error)`, `Status429(RateLimitError)`) |
 //! | `methods` | [`methods`] | an `OPTIONS` or `TRACE` operation's request is built with `reqwest::Client::request(Method::OPTIONS, url)`: reqwest has no shortcut for them |
 //! | `webhooks` | [`webhooks`] | the spec's webhooks (kept by `normalize`) become a `webhooks` module: `Event` (a variant per webhook, carrying its payload type), `unwrap(body, headers, secret)` (Standard Webhooks signature and timestamp checked, then parsed) and `parse(body)` |
