@@ -161,6 +161,14 @@ pub fn collect(root: &Value) -> Vec<Example> {
     out
 }
 
+/// Whether a media type is a form (`x-www-form-urlencoded`,
+/// `multipart/form-data`): its body is its schema's properties as parts.
+pub fn is_form_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        || essence.eq_ignore_ascii_case("multipart/form-data")
+}
+
 /// Whether a media type carries JSON.
 pub fn is_json_media(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim();

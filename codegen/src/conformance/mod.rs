@@ -851,15 +851,7 @@ impl Judge {
         };
         match validator.iter_errors(&example.value).next() {
             None => Verdict::Agrees,
-            Some(error) => {
-                let path = error.instance_path().to_string();
-                let path = if path.is_empty() {
-                    "/".to_owned()
-                } else {
-                    path
-                };
-                Verdict::Contradicts(format!("at `{path}`: {error}"))
-            }
+            Some(error) => Verdict::Contradicts(located(&error)),
         }
     }
 }
@@ -945,21 +937,18 @@ impl Judge {
             .get(method)?
             .get("requestBody")?;
         let content = crate::walk::deref(root, body).get("content")?.as_object()?;
-        let form = |media: &str| {
-            let essence = media.split(';').next().unwrap_or("").trim();
-            essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                || essence.eq_ignore_ascii_case("multipart/form-data")
-        };
         let schema = content
             .iter()
             .find(|(media, _)| examples::is_json_media(media))
-            .or_else(|| content.iter().find(|(media, _)| form(media)))
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| examples::is_form_media(media))
+            })
             .and_then(|(_, m)| m.get("schema"))?;
         let validator = self.validator_of(schema.clone()).ok()?;
         let error = validator.iter_errors(value).next()?;
-        let at = error.instance_path().to_string();
-        let at = if at.is_empty() { "/".to_owned() } else { at };
-        Some(format!("at `{at}`: {error}"))
+        Some(located(&error))
     }
 
     /// The schema of a parameter (the operation's, else its path item's;
@@ -987,6 +976,18 @@ impl Judge {
             })
             .and_then(crate::walk::parameter_schema)
     }
+}
+
+/// A validation error as a rule broken at a place: "at `/a/0`: ..." (`/`
+/// for the value itself).
+fn located(error: &jsonschema::ValidationError<'_>) -> String {
+    let path = error.instance_path().to_string();
+    let path = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path
+    };
+    format!("at `{path}`: {error}")
 }
 
 /// Whether an example agrees with its own spec.

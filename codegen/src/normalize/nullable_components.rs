@@ -108,11 +108,7 @@ pub(super) fn nullable_components(n: &mut Normalized) {
                 if let Some(Value::Array(members)) = map.get_mut("allOf")
                     && members.len() > 1
                 {
-                    let is_moved = |m: &Value| {
-                        m.get("$ref")
-                            .and_then(Value::as_str)
-                            .is_some_and(|r| moved.iter().any(|x| x.as_str() == r))
-                    };
+                    let is_moved = |m: &Value| matches!(m.get("$ref"), Some(Value::String(r)) if moved.contains(r));
                     let all_nullable = members
                         .iter()
                         .all(|m| is_moved(m) || m.get("nullable") == Some(&Value::Bool(true)));

@@ -18,8 +18,7 @@ const URLENCODED: &str = "application/x-www-form-urlencoded";
 
 /// Whether `media` is one of the two media types of `formData` parameters.
 fn is_form(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    essence.eq_ignore_ascii_case(MULTIPART) || essence.eq_ignore_ascii_case(URLENCODED)
+    crate::examples::is_form_media(media)
 }
 
 /// A body or formData parameter as an operation uses it.

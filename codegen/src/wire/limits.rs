@@ -104,31 +104,19 @@ pub fn limitation(
             op.response_ranges.join("`, `")
         ));
     }
-    if let Some(found) = violations(said)
-        && !found.is_empty()
-        && found.iter().all(is_reserved_header)
-    {
+    if let Some(first) = every_violation(said, is_reserved_header) {
         return Some(format!(
-            "Prism holds a header parameter OpenAPI 3 says to ignore to its schema ({}); the client sends what the spec's body and security say",
-            found[0]["message"].as_str().unwrap_or_default()
+            "Prism holds a header parameter OpenAPI 3 says to ignore to its schema ({first}); the client sends what the spec's body and security say"
         ));
     }
-    if let Some(found) = violations(said)
-        && !found.is_empty()
-        && found.iter().all(is_deep_array)
-    {
+    if let Some(first) = every_violation(said, is_deep_array) {
         return Some(format!(
-            "Prism reads a `deepObject` parameter's array property only from numbered keys (`name[property][0]`), and one absent as `[]` ({}); OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key",
-            found[0]["message"].as_str().unwrap_or_default()
+            "Prism reads a `deepObject` parameter's array property only from numbered keys (`name[property][0]`), and one absent as `[]` ({first}); OpenAPI leaves arrays in `deepObject` undefined, and the client repeats the key"
         ));
     }
-    if let Some(found) = violations(said)
-        && !found.is_empty()
-        && found.iter().all(is_structured_item)
-    {
+    if let Some(first) = every_violation(said, is_structured_item) {
         return Some(format!(
-            "Prism reads an item of a query array of objects as a string ({}); OpenAPI defines no form of an object inside a `form` array, and the client sends each item's JSON text",
-            found[0]["message"].as_str().unwrap_or_default()
+            "Prism reads an item of a query array of objects as a string ({first}); OpenAPI defines no form of an object inside a `form` array, and the client sends each item's JSON text"
         ));
     }
     if (said.contains("NO_PATH_MATCHED_ERROR") || said.contains("NO_METHOD_MATCHED_ERROR"))
@@ -157,13 +145,9 @@ pub fn limitation(
             names.join("`, `")
         ));
     }
-    if let Some(found) = violations(said)
-        && !found.is_empty()
-        && found.iter().all(is_encoded_name_missing)
-    {
+    if let Some(first) = every_violation(said, is_encoded_name_missing) {
         return Some(format!(
-            "Prism asks for the required query parameter by its percent-encoded name ({}) and finds it in no request, raw or encoded: it parses `[` `]` in a query name as nesting",
-            found[0]["message"].as_str().unwrap_or_default()
+            "Prism asks for the required query parameter by its percent-encoded name ({first}) and finds it in no request, raw or encoded: it parses `[` `]` in a query name as nesting"
         ));
     }
     let form = op.media.as_deref().is_some_and(super::calls::is_form);
@@ -181,14 +165,11 @@ pub fn limitation(
     };
     if !json
         && !form
-        && let Some(found) = violations(said)
-        && !found.is_empty()
-        && found.iter().all(text)
+        && let Some(first) = every_violation(said, text)
     {
         return Some(format!(
-            "Prism reads an `{}` body as text, so it cannot hold it to its schema ({})",
+            "Prism reads an `{}` body as text, so it cannot hold it to its schema ({first})",
             op.media.as_deref().unwrap_or_default(),
-            found[0]["message"].as_str().unwrap_or_default()
         ));
     }
     if form
@@ -228,8 +209,31 @@ pub fn limitation(
     None
 }
 
-/// Where a violation is: its `location` (`["request", "query", "sort"]`).
-/// Where a violation is, in one form: Prism locates it under `request`
+/// The first violation's message, when Prism reported violations and
+/// every one is `of_kind`.
+fn every_violation(said: &str, of_kind: impl Fn(&Value) -> bool) -> Option<String> {
+    let found = violations(said)?;
+    (!found.is_empty() && found.iter().all(of_kind))
+        .then(|| found[0]["message"].as_str().unwrap_or_default().to_owned())
+}
+
+/// The value the setter `setter` was given in the call `call`
+/// (`required`, else the every-argument one), read back as JSON.
+fn sent(op: &Operation, call: &str, setter: &str) -> Option<Value> {
+    let args = if call == "required" {
+        &op.required
+    } else {
+        &op.all
+    };
+    args.iter()
+        .find_map(|(s, arg)| match arg {
+            super::calls::Arg::Json { json, .. } if s == setter => Some(json),
+            _ => None,
+        })
+        .and_then(|json| serde_json::from_str(json).ok())
+}
+
+/// Where a violation is (`["request", "query", "sort"]`), in one form: Prism locates it under `request`
 /// in the 400 it answers with from the spec (`["request", "header"]`) and
 /// without it in its own 422 problem (`["header"]`).
 fn location(v: &Value) -> Vec<&str> {
@@ -320,17 +324,8 @@ fn spread_object<'a>(op: &Operation, call: &str, v: &'a Value) -> Option<&'a str
         return None;
     }
     let name = v["message"].as_str()?.rsplit('\'').nth(1)?;
-    let args = if call == "required" {
-        &op.required
-    } else {
-        &op.all
-    };
-    let body = args.iter().find_map(|(setter, arg)| match arg {
-        super::calls::Arg::Json { json, .. } if setter == "body" => Some(json),
-        _ => None,
-    })?;
-    let body: Value = serde_json::from_str(body).ok()?;
-    body.get(name)
+    sent(op, call, "body")?
+        .get(name)
         .is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
         .then_some(name)
 }
@@ -387,15 +382,7 @@ pub fn fixed_response_breaks_spec(
 /// how the client sent them: e.g. a `oneOf` whose members every value
 /// matches), and the rule it breaks.
 pub fn body_breaks_spec(judge: &Judge, op: &Operation, call: &str) -> Option<String> {
-    let args = match call {
-        "required" => &op.required,
-        _ => &op.all,
-    };
-    let json = args.iter().find_map(|(setter, arg)| match arg {
-        super::calls::Arg::Json { json, .. } if setter == "body" => Some(json),
-        _ => None,
-    })?;
-    let value = serde_json::from_str(json).ok()?;
+    let value = sent(op, call, "body")?;
     judge.body_contradiction(&op.http_method.to_lowercase(), &op.path, &value)
 }
 
@@ -441,11 +428,6 @@ pub fn parameter_value_breaks_spec(
     call: &str,
     said: &str,
 ) -> Option<String> {
-    let args = if call == "required" {
-        &op.required
-    } else {
-        &op.all
-    };
     let method = op.http_method.to_lowercase();
     let mut rules = BTreeSet::new();
     for v in violations(said)?
@@ -461,11 +443,7 @@ pub fn parameter_value_breaks_spec(
             .setters
             .iter()
             .find(|(l, n, _)| l == within && n.eq_ignore_ascii_case(name))?;
-        let json = args.iter().find_map(|(s, arg)| match arg {
-            super::calls::Arg::Json { json, .. } if s == setter => Some(json),
-            _ => None,
-        })?;
-        let value: Value = serde_json::from_str(json).ok()?;
+        let value = sent(op, call, setter)?;
         let rule = judge.parameter_value_contradiction(&method, &op.path, within, name, &value)?;
         rules.insert(format!("`{name}` ({within}): {rule}"));
     }
