@@ -91,13 +91,18 @@ pub(crate) fn left(previous: &'static str) {
 #[cfg(unix)]
 mod overflow {
     use std::sync::OnceLock;
-    use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
     static STAGE_PTR: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
     static STAGE_LEN: AtomicUsize = AtomicUsize::new(0);
     /// The message's two halves, around the stage's name: made before any
     /// signal, since a handler may not allocate.
     static MESSAGE: OnceLock<(String, String)> = OnceLock::new();
+    /// Set by the first thread that overflows. Rule: one report, whole.
+    /// Stages run on several threads, and two of them can overflow at
+    /// once; their writes would interleave ("error: ... (error: ... (in
+    /// stage"), so the second waits for the first to end the process.
+    static REPORTING: AtomicBool = AtomicBool::new(false);
 
     pub(super) fn entered(stage: &'static str) -> &'static str {
         let ptr = STAGE_PTR.swap(stage.as_ptr().cast_mut(), Ordering::Relaxed);
@@ -141,6 +146,15 @@ mod overflow {
             // SAFETY: writes `bytes` to stderr; the result does not matter.
             unsafe {
                 libc::write(2, bytes.as_ptr().cast(), bytes.len());
+            }
+        }
+        if REPORTING.swap(true, Ordering::AcqRel) {
+            // Another thread is writing the report and will `_exit`.
+            loop {
+                // SAFETY: `pause` is async-signal-safe; it only waits.
+                unsafe {
+                    libc::pause();
+                }
             }
         }
         if let Some((before, after)) = MESSAGE.get() {

@@ -192,7 +192,15 @@ fn a_deep_spec_fits_and_a_stack_overflow_is_an_error_not_an_abort() {
         stderr.starts_with("error: generation ran out of stack (in stage `"),
         "{stderr}"
     );
-    assert!(stderr.contains("CODEGEN_STACK_MIB=4") && stderr.contains("note: nothing was written"));
+    assert!(
+        stderr.contains("CODEGEN_STACK_MIB=4") && stderr.contains("note: nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("error: generation ran out of stack").count(),
+        1,
+        "one report, whole: {stderr}"
+    );
     assert!(!stderr.contains("fatal runtime error"), "{stderr}");
     assert!(!dir.path().join("out").exists());
 }
