@@ -7,7 +7,7 @@
 //! | `examples: {<media type>: value}` | `content.<media type>.example` (an entry is added for a media type `produces` does not list) |
 //! | `headers.<name>: {type, format, items, ...}` | `headers.<name>: {description, schema: {...}}` (a `collectionFormat` other than `csv` has no equivalent: reported) |
 //! | no `description` | `description: ""` (3.0 requires one) |
-//! | `$ref: '#/responses/X'` | `$ref: '#/components/responses/X'` |
+//! | `$ref: '#/responses/X'` | `$ref: '#/components/responses/X'`, or, from an operation whose `produces` is not the top-level one, `X` inlined with the operation's media types (when it has a body) |
 //!
 //! Top-level `responses` become `components.responses`, with the top-level
 //! `produces`.
@@ -112,6 +112,23 @@ fn one(
             );
             return None;
         }
+        // Rule: a shared response's body takes the media types of the
+        // operation that uses it. Swagger 2.0's `produces` of an operation
+        // "overrides the produces definition at the Swagger Object", and a
+        // top-level response only gives the schema; converted once with
+        // the top-level `produces`, it would be read (and asked for) under
+        // media types the operation never produces (gitea's `text/plain`
+        // diffs came out as `application/json`). An operation whose
+        // `produces` differs gets the response inlined with its own.
+        if produces != cx.produces.as_slice()
+            && let Some(name) = r.strip_prefix("#/responses/")
+            && let Some((target, at)) = top_response(cx, &super::decode_token(name))
+            && (target.contains_key("schema") || target.contains_key("examples"))
+        {
+            cx.count("response $refs under an operation's own `produces` -> the response inlined with them");
+            cx.moved(new, old);
+            return Some(response_object(cx, target, produces, &at, new));
+        }
         let mut out = obj.clone();
         if let Ok(new_ref) = schemas::rewrite_ref(cx, r) {
             if new_ref != r {
@@ -122,6 +139,21 @@ fn one(
         return Some(Value::Object(out));
     }
     Some(response_object(cx, obj, produces, old, new))
+}
+
+/// The top-level response `name`, followed through `$ref`s to other
+/// top-level responses: the response and its path.
+fn top_response<'a>(cx: &Cx<'a>, name: &str) -> Option<(&'a Map<String, Value>, String)> {
+    let responses = cx.root.get("responses")?.as_object()?;
+    let mut name = name.to_owned();
+    for _ in 0..16 {
+        let response = responses.get(&name)?.as_object()?;
+        match response.get("$ref").and_then(Value::as_str) {
+            Some(r) => name = super::decode_token(r.strip_prefix("#/responses/")?),
+            None => return Some((response, join_key("responses", &name))),
+        }
+    }
+    None
 }
 
 /// A response object.
@@ -274,6 +306,42 @@ mod tests {
 
     fn get(op: Value) -> super::super::Upgraded {
         up(doc(json!({"/p": {"get": op}})))
+    }
+
+    #[test]
+    fn a_shared_response_takes_the_media_types_of_the_operation_using_it() {
+        let mut d = doc(json!({
+            "/diff": {"get": {"produces": ["text/plain"], "responses": {
+                "200": {"$ref": "#/responses/string"},
+                "404": {"$ref": "#/responses/notFound"}
+            }}},
+            "/json": {"get": {"responses": {"200": {"$ref": "#/responses/string"}}}}
+        }));
+        d["produces"] = json!(["application/json", "text/html"]);
+        d["responses"] = json!({
+            "string": {"description": "a string", "schema": {"type": "string"}},
+            "notFound": {"description": "not found"}
+        });
+        let u = up(d);
+        let diff = &u.value["paths"]["/diff"]["get"]["responses"];
+        assert_eq!(
+            diff["200"],
+            json!({"description": "a string", "content": {"text/plain": {"schema": {"type": "string"}}}})
+        );
+        // No body: the same under any media type, so still shared.
+        assert_eq!(
+            diff["404"],
+            json!({"$ref": "#/components/responses/notFound"})
+        );
+        // The top-level media types: shared.
+        assert_eq!(
+            u.value["paths"]["/json"]["get"]["responses"]["200"],
+            json!({"$ref": "#/components/responses/string"})
+        );
+        assert_eq!(
+            u.value["components"]["responses"]["string"]["content"],
+            json!({"application/json": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}})
+        );
     }
 
     #[test]
