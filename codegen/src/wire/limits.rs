@@ -26,6 +26,7 @@
 //! | Prism routes a path key's query string (`/rest?method=echo`, which some specs write to tell operations of one path apart) as part of the path | `NO_PATH_MATCHED_ERROR` or `NO_METHOD_MATCHED_ERROR` for an operation whose path key has a `?` | the path key with a query in `tests/streams_uploads.rs` |
 //! | Prism asks for a required query parameter whose name has `[` `]` by its percent-encoded name, and finds it in no request (raw or encoded: it parses brackets as nesting) | every violation is a `required` query property whose name has a `%` | the bracketed query names (`metadata%5Bteam%5D`) a local server reads in `tests/streams_uploads.rs` |
 //! | Prism looks for an object property of a form by its name, which OpenAPI's default form style (`form`, exploded) does not send: each of the object's properties goes under its own name | every violation is a missing required body property that the call sent as an object, in a form body | the form encoder's styles in `tests/streams_uploads.rs` and `runtime::params` |
+//! | Prism reads a Swagger 2.0 `in: body` parameter whose `consumes` lists only form media types as no body (Swagger 2.0 gives those to `formData` parameters); the client sends it under the media type listed | `No supported content types` for a call that sent the form body its spec documents | the multipart and form encoders in `tests/streams_uploads.rs` |
 //! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use std::collections::BTreeSet;
@@ -151,6 +152,12 @@ pub fn limitation(
         ));
     }
     let form = op.media.as_deref().is_some_and(super::calls::is_form);
+    if form && said.contains("No supported content types") {
+        return Some(format!(
+            "Prism finds no media type for the `{}` body the spec documents: it reads a Swagger 2.0 `in: body` parameter under a `consumes` of only form media types as no body (Swagger 2.0 gives those to `formData` parameters), and the client sends the body under the one media type listed",
+            op.media.as_deref().unwrap_or_default()
+        ));
+    }
     let json = op
         .media
         .as_deref()
@@ -598,6 +605,22 @@ mod tests {
         // A required parameter's violation is the client's.
         let other = said.replace("sort", "limit");
         assert_eq!(limitation(&op(None), "required", &other, None, None), None);
+    }
+
+    #[test]
+    fn a_form_body_prism_finds_no_media_type_for_is_prisms() {
+        let said = r#"415 Unsupported Media Type: {"type":"https://stoplight.io/prism/errors#INVALID_CONTENT_TYPE","title":"Invalid content type","status":415,"detail":"No supported content types, but request included a non-empty body"}"#;
+        let mut multipart = op(None);
+        multipart.media = Some("multipart/form-data".into());
+        assert!(
+            limitation(&multipart, "all", said, None, None)
+                .unwrap()
+                .contains("`multipart/form-data` body")
+        );
+        // A body the spec does not document, or a JSON one: the client's.
+        assert_eq!(limitation(&op(None), "all", said, None, None), None);
+        multipart.media = Some("application/json".into());
+        assert_eq!(limitation(&multipart, "all", said, None, None), None);
     }
 
     #[test]
