@@ -173,6 +173,11 @@ impl Maker<'_, '_> {
         if depth > MAX_DEPTH {
             return None;
         }
+        // In a 3.1 document, what is beside a `$ref` applies too.
+        if let Some(applied) = crate::normalize::ref_siblings::applied(self.root, schema) {
+            self.all_of_member = all_of_member;
+            return self.make(&applied, depth + 1);
+        }
         let schema = walk::deref(self.root, schema);
         let Value::Object(s) = schema else {
             // `true` / `{}`-like: any value.
@@ -744,7 +749,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
     use serde_json::json;
 
-    use super::{Maker, Mode};
+    use super::{Maker, Mode, to_send};
 
     fn make(schema: serde_json::Value) -> serde_json::Value {
         make_in(Mode::Full, schema)
@@ -808,6 +813,22 @@ mod tests {
             make(json!({"oneOf": [{"type": "integer", "minimum": 3}, {"type": "string"}]})),
             json!(3)
         );
+    }
+
+    #[test]
+    fn a_31_ref_takes_the_required_list_beside_it() {
+        let root = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "Base": {"type": "object", "properties": {"name": {"type": "string"}, "code": {"type": "string"}}}
+        }}});
+        let schema = json!({"$ref": "#/components/schemas/Base", "required": ["name"]});
+        assert_eq!(
+            to_send(&root, &schema, false),
+            Some(json!({"name": "text"}))
+        );
+        // 3.0 ignores it.
+        let mut root30 = root.clone();
+        root30["openapi"] = json!("3.0.3");
+        assert_eq!(to_send(&root30, &schema, false), Some(json!({})));
     }
 
     #[test]

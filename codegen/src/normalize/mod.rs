@@ -11,6 +11,7 @@
 //! | `type-names` | component schemas whose names make one Rust type name (`address` beside `Address`) are renamed to free ones (`address2`), every reference following (see [`type_names`]) |
 //! | `operation-ids` | an operation without `operationId` gets one from its method and path (`GET /info.0.json` -> `get_info_0_json`), unique, reported (see [`operation_ids`]) |
 //! | `reserved-headers` | `Accept`, `Content-Type` and `Authorization` header parameters of an OpenAPI 3 document are removed, as its Parameter Object says ("SHALL be ignored"): the client sets them from the body, the responses and `security` (see [`reserved_headers`]) |
+//! | `ref-siblings` | in a 3.1 document, assertions beside a `$ref` (`{$ref: Base, required: [name]}`), which JSON Schema 2020-12 applies and 3.0 ignores -> `allOf: [{$ref}, {assertions}]`; annotations, `type` and `nullable` stay beside it (see [`ref_siblings`]) |
 //! | `openapi-3.1` | `openapi: 3.1.x` -> `3.0.3` (the schema rewrites also run on 3.0 documents, which sometimes use them); `type: [T, "null"]` -> `type: T, nullable: true`; `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `const` -> one-value `enum`; numeric `exclusiveMinimum`/`exclusiveMaximum` -> `minimum` + `true`; `examples` -> `example`; `jsonSchemaDialect` dropped |
 //! | `parameter-content` | a parameter given by `content` (one media type) instead of `schema`: a plain value takes that schema, a JSON-encoded one is the caller's JSON text (see [`parameter_schemas`]) |
 //! | `path-required` | a path parameter not marked required is made required (OpenAPI: it MUST be) (see [`parameter_schemas`]) |
@@ -55,6 +56,7 @@ mod operation_ids;
 mod parameter_schemas;
 pub mod parameters;
 mod path_parameters;
+pub(crate) mod ref_siblings;
 mod references;
 mod required_alternatives;
 mod reserved_headers;
@@ -131,7 +133,7 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 32] = [
+const STEPS: [Step; 33] = [
     ("webhooks", |n, _, _| webhooks::keep(n)),
     ("references", |n, _, _| references::rewrite(n)),
     ("self-members", |n, _, _| self_members::rewrite(n)),
@@ -141,6 +143,7 @@ const STEPS: [Step; 32] = [
     ("reserved-headers", |n, d, _| {
         reserved_headers::rewrite(n, d)
     }),
+    ("ref-siblings", |n, _, _| ref_siblings::rewrite(n)),
     ("openapi-3.1", |n, _, _| openapi_31::openapi_31(n)),
     ("parameter-schemas", |n, _, _| parameter_schemas::rewrite(n)),
     ("enum-types", |n, _, _| enum_types::rewrite(n)),
