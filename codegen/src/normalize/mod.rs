@@ -27,6 +27,7 @@
 //! | `server-defaults` | every `default` moves into the `description`: the server applies it, the client does not send it (see [`server_defaults`]); one that does not fit its schema is documented as such (`defaults`) |
 //! | `media-types` | a request body progenitor cannot send (`multipart/form-data`, `application/sdp`, `+json`) is generated as one it can and marked for the `extend` stage; each media type of a body with several gets a method (`<id>_multipart`); file properties become `crate::runtime::FilePart` (see [`media_types`]) |
 //! | `binary-responses` | a response body of `format: binary` listed under `application/json` is listed under `application/octet-stream`: the method returns its bytes, not a JSON string no file is (see [`binary_responses`]) |
+//! | `no-content` | a body documented under `204`, `205` or `304`, which RFC 9110 says carry none, is removed: the method reads no body (see [`no_content`]) |
 //! | `parameters` | `deepObject` and object query parameters, delimited arrays, query arrays of objects, array and object headers and cookies are handed to the `extend` stage, which adds their setters and encodes them by their `style` (see [`parameters`]) |
 //! | `untyped-items` | a schema with `items` but no `type` (JSON Schema applies `items` to arrays only) -> `oneOf: [array, any value]`, not the `Vec` typify makes of it (see [`untyped_items`]) |
 //! | `typify-limits` | schemas typify panics on, rewritten to ones that describe the same JSON: a `format` on an object/array/boolean removed, `allOf` beside an `enum` removed, enum values typify cannot name (`-created`/`+created`, `=`/`!=`) get placeholders and names made here, which `refine` turns back into the spec's values (see [`typify_limits`]) |
@@ -50,6 +51,7 @@ mod disjoint_unions;
 mod enum_types;
 mod integer_range;
 pub mod media_types;
+mod no_content;
 mod nullable_components;
 mod openapi_31;
 mod operation_ids;
@@ -133,7 +135,7 @@ type Step = (&'static str, fn(&mut Normalized, &Document, &Config));
 /// operations), so that later steps see the components and ids they keep;
 /// then schema and parameter rewrites; then what needs consent; then the
 /// rewrites that make typify take the schemas.
-const STEPS: [Step; 33] = [
+const STEPS: [Step; 34] = [
     ("webhooks", |n, _, _| webhooks::keep(n)),
     ("references", |n, _, _| references::rewrite(n)),
     ("self-members", |n, _, _| self_members::rewrite(n)),
@@ -149,6 +151,7 @@ const STEPS: [Step; 33] = [
     ("enum-types", |n, _, _| enum_types::rewrite(n)),
     ("media-types", |n, _, _| media_types::rewrite(n)),
     ("binary-responses", |n, _, _| binary_responses::rewrite(n)),
+    ("no-content", |n, _, _| no_content::rewrite(n)),
     ("parameters", |n, _, _| parameters::rewrite(n)),
     ("string-unions", |n, _, _| string_unions::rewrite(n)),
     ("disjoint-unions", |n, _, _| disjoint_unions::rewrite(n)),

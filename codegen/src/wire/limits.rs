@@ -27,7 +27,7 @@
 //! | Prism asks for a required query parameter whose name has `[` `]` by its percent-encoded name, and finds it in no request (raw or encoded: it parses brackets as nesting) | every violation is a `required` query property whose name has a `%` | the bracketed query names (`metadata%5Bteam%5D`) a local server reads in `tests/streams_uploads.rs` |
 //! | Prism looks for an object property of a form by its name, which OpenAPI's default form style (`form`, exploded) does not send: each of the object's properties goes under its own name | every violation is a missing required body property that the call sent as an object, in a form body | the form encoder's styles in `tests/streams_uploads.rs` and `runtime::params` |
 //! | Prism reads a Swagger 2.0 `in: body` parameter whose `consumes` lists only form media types as no body (Swagger 2.0 gives those to `formData` parameters); the client sends it under the media type listed | `No supported content types` for a call that sent the form body its spec documents | the multipart and form encoders in `tests/streams_uploads.rs` |
-//! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object) | every violation is a body property that "must be array" or "must be object", in a form body | the multipart and form encoders in `tests/streams_uploads.rs` |
+//! | Prism reads each `multipart/form-data` and `x-www-form-urlencoded` part as a string (repeated parts are not an array, a JSON part is not an object, `4` is not the number of an integer enum) | every violation, in a form body, is a body property that "must be" a type other than a string or an enum of numbers or booleans, or a union (and a `required` beside it) such a member fails | the multipart and form encoders in `tests/streams_uploads.rs` |
 
 use std::collections::BTreeSet;
 
@@ -195,9 +195,9 @@ pub fn limitation(
     if form
         && let Some(found) = violations(said)
         && !found.is_empty()
-        && found.iter().all(is_form_part_as_string)
+        && is_form_part_as_string(&found)
     {
-        let props: Vec<String> = found
+        let props: BTreeSet<String> = found
             .iter()
             .filter_map(|v| {
                 v["location"]
@@ -207,8 +207,9 @@ pub fn limitation(
                     .map(str::to_owned)
             })
             .collect();
+        let props: Vec<String> = props.into_iter().collect();
         return Some(format!(
-            "Prism reads each {} part as a string, so it finds no array or object in `{}`",
+            "Prism reads each {} part as a string, so it finds no array, object, number or null in `{}`",
             op.media.as_deref().unwrap_or_default(),
             props.join("`, `")
         ));
@@ -337,13 +338,42 @@ fn spread_object<'a>(op: &Operation, call: &str, v: &'a Value) -> Option<&'a str
         .then_some(name)
 }
 
-/// A violation of a body property's `type` array or object.
-fn is_form_part_as_string(v: &Value) -> bool {
-    let location = location(v);
-    let message = v["message"].as_str().unwrap_or_default();
-    location.contains(&"body")
-        && v["code"] == "type"
-        && (message.ends_with("must be array") || message.ends_with("must be object"))
+/// Whether Prism's reading of every form part as text explains each of
+/// the violations `found` in a form body: a body property that "must be"
+/// a type other than a string (`array`, `object`, `array,null`, or `null`
+/// as a nullable union's member), an `enum` of numbers or booleans (`4`
+/// read as `"4"`), and what such a member's failure makes of the unions
+/// holding it (`oneOf`/`anyOf`, and a `required` beside the union: an
+/// alternative the value was not meant for). At least one violation is of
+/// the first two kinds; the client sends values its schemas accept.
+fn is_form_part_as_string(found: &[Value]) -> bool {
+    let in_body = |v: &Value| location(v).contains(&"body");
+    let typed = |v: &Value| {
+        let message = v["message"].as_str().unwrap_or_default();
+        match v["code"].as_str() {
+            Some("type") => message.rsplit_once("must be ").is_some_and(|(_, types)| {
+                types.split(',').all(|t| {
+                    ["array", "object", "null", "integer", "number", "boolean"].contains(&t.trim())
+                })
+            }),
+            Some("enum") => message.rsplit_once(": ").is_some_and(|(_, values)| {
+                values.split(',').all(|v| {
+                    let v = v.trim();
+                    v.parse::<f64>().is_ok() || v == "true" || v == "false"
+                })
+            }),
+            _ => false,
+        }
+    };
+    let union = |v: &Value| matches!(v["code"].as_str(), Some("oneOf" | "anyOf"));
+    let unions: Vec<Vec<&str>> = found.iter().filter(|v| union(v)).map(location).collect();
+    found.iter().any(|v| in_body(v) && typed(v))
+        && found.iter().all(|v| {
+            in_body(v)
+                && (typed(v)
+                    || union(v)
+                    || (v["code"] == "required" && unions.contains(&location(v))))
+        })
 }
 
 /// When the client could not read a body (`said`): whether the spec's own
@@ -974,6 +1004,22 @@ mod tests {
         // Another violation beside it makes the call a failure.
         let mixed = r#"422 Unprocessable Entity: {"validation":[{"location":["body","tags"],"code":"type","message":"Request body property tags must be array"},{"location":["query","limit"],"code":"type","message":"must be integer"}]}"#;
         assert_eq!(limitation(&multipart, "all", mixed, None, None), None);
+        // A nullable type, a nullable union and an integer-tagged union:
+        // what reading each part as text makes of them.
+        let nullable = r#"422 Unprocessable Entity: [{"location":["request","body","embeds"],"code":"type","message":"Request body property embeds must be array,null"},{"location":["request","body","poll"],"code":"type","message":"Request body property poll must be object"},{"location":["request","body","poll"],"code":"type","message":"Request body property poll must be null"},{"location":["request","body","poll"],"code":"oneOf","message":"Request body property poll must match exactly one schema in oneOf"}]"#;
+        assert!(limitation(&multipart, "all", nullable, None, None).is_some());
+        let tagged = r#"422 Unprocessable Entity: [{"location":["request","body"],"code":"required","message":"Request body must have required property 'data'"},{"location":["request","body","type"],"code":"enum","message":"Request body property type must be equal to one of the allowed values: 4, 5"},{"location":["request","body"],"code":"anyOf","message":"Request body must match a schema in anyOf"}]"#;
+        assert!(limitation(&multipart, "all", tagged, None, None).is_some());
+        // A required property missing outside any union, a string enum, a
+        // string type, or a union alone: the client's.
+        let missing = tagged.replace(r#""code":"anyOf""#, r#""code":"x""#);
+        assert_eq!(limitation(&multipart, "all", &missing, None, None), None);
+        let words = tagged.replace("values: 4, 5", "values: a, b");
+        assert_eq!(limitation(&multipart, "all", &words, None, None), None);
+        let text = said.replace("must be array", "must be string");
+        assert_eq!(limitation(&multipart, "all", &text, None, None), None);
+        let union = r#"422 Unprocessable Entity: [{"location":["request","body","poll"],"code":"oneOf","message":"Request body property poll must match exactly one schema in oneOf"}]"#;
+        assert_eq!(limitation(&multipart, "all", union, None, None), None);
     }
 
     #[test]
