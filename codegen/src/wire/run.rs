@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 use crate::pipeline::{self, Target};
 use crate::{Error, Mode};
 
+/// How long Prism may take to listen on a spec.
+const START_SECS: u64 = 600;
+
 /// What [`run`] takes.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -543,7 +546,11 @@ impl Prism {
             url: format!("http://127.0.0.1:{port}"),
             log: log.clone(),
         };
-        let deadline = Instant::now() + Duration::from_secs(120);
+        // Prism reads and dereferences the whole spec before it listens:
+        // seconds for most, minutes for the largest (Stripe's 7 MB took
+        // past 120 s on two busy cores). Only a Prism that never starts
+        // waits this long.
+        let deadline = Instant::now() + Duration::from_secs(START_SECS);
         while !answers_http(port) {
             if let Ok(Some(status)) = prism.child.try_wait() {
                 let said = std::fs::read_to_string(&log).unwrap_or_default();
@@ -555,7 +562,7 @@ impl Prism {
             }
             if Instant::now() > deadline {
                 return Err(Error::Build(format!(
-                    "Prism did not answer HTTP on port {port} within 120 s"
+                    "Prism did not answer HTTP on port {port} within {START_SECS} s"
                 )));
             }
             std::thread::sleep(Duration::from_millis(200));
