@@ -62,6 +62,22 @@ pub fn operation_mut<'a>(root: &'a mut Value, op: &OpAt) -> Option<&'a mut Value
         .get_mut(&op.method)
 }
 
+/// Every response of every operation, as written (a `$ref` not followed):
+/// `(operation, status, response)`.
+pub fn responses(root: &Value) -> Vec<(OpAt, &String, &Value)> {
+    let mut out = Vec::new();
+    for op in operations(root) {
+        let Some(Value::Object(responses)) = operation(root, &op).and_then(|o| o.get("responses"))
+        else {
+            continue;
+        };
+        for (status, response) in responses {
+            out.push((op.clone(), status, response));
+        }
+    }
+    out
+}
+
 /// Follow a local reference (`#/components/schemas/A`). A `$ref` is a URI
 /// whose fragment is a JSON pointer: the fragment is percent-decoded
 /// (`%7B` -> `{`), then its tokens are unescaped by RFC 6901 (`~1` -> `/`,

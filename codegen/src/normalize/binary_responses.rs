@@ -53,25 +53,18 @@ pub(super) fn rewrite(n: &mut Normalized) {
     // Planned (where, which keys), then written.
     let mut plan: Vec<(Vec<String>, String, Vec<String>)> = Vec::new();
     let root = &n.value;
-    for op in walk::operations(root) {
-        let Some(Value::Object(responses)) =
-            walk::operation(root, &op).and_then(|o| o.get("responses"))
-        else {
-            continue;
-        };
-        for (status, response) in responses {
-            let keys = octet_keys(root, response);
-            if !keys.is_empty() {
-                let at = join_key(&join_key(&op.at, "responses"), status);
-                let pointer = vec![
-                    "paths".to_owned(),
-                    op.path.clone(),
-                    op.method.clone(),
-                    "responses".to_owned(),
-                    status.clone(),
-                ];
-                plan.push((pointer, at, keys));
-            }
+    for (op, status, response) in walk::responses(root) {
+        let keys = octet_keys(root, response);
+        if !keys.is_empty() {
+            let at = join_key(&join_key(&op.at, "responses"), status);
+            let pointer = vec![
+                "paths".to_owned(),
+                op.path.clone(),
+                op.method.clone(),
+                "responses".to_owned(),
+                status.clone(),
+            ];
+            plan.push((pointer, at, keys));
         }
     }
     if let Some(Value::Object(shared)) = root.pointer("/components/responses") {
@@ -132,19 +125,10 @@ mod tests {
 
     use super::*;
 
-    fn normalized(value: Value) -> Normalized {
-        Normalized {
-            value,
-            changes: Vec::new(),
-            left_out: Vec::new(),
-            problems: Vec::new(),
-        }
-    }
-
     #[test]
     fn octets_under_json_are_read_as_bytes_and_other_bodies_stay() {
         let file = json!({"type": "string", "format": "binary"});
-        let mut n = normalized(json!({
+        let mut n = Normalized::of(json!({
             "paths": {"/export": {"get": {"responses": {
                 "200": {"description": "a file", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/File"}},

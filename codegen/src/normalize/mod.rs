@@ -218,6 +218,19 @@ pub(crate) fn component_type_names(root: &Value) -> crate::naming::Names {
     crate::naming::Names::new(crate::naming::Case::Pascal, keys)
 }
 
+#[cfg(test)]
+impl Normalized {
+    /// `value` before any step ran: what a step's tests start from.
+    pub(crate) fn of(value: Value) -> Self {
+        Normalized {
+            value,
+            changes: Vec::new(),
+            left_out: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
 impl Normalized {
     /// Record a rewrite.
     pub fn change(&mut self, step: &'static str, what: impl Into<String>) {

@@ -34,26 +34,19 @@ pub(super) fn rewrite(n: &mut Normalized) {
     // written.
     let mut plan: Vec<(walk::OpAt, String, Value)> = Vec::new();
     let root = &n.value;
-    for op in walk::operations(root) {
-        let Some(Value::Object(responses)) =
-            walk::operation(root, &op).and_then(|o| o.get("responses"))
-        else {
+    for (op, status, response) in walk::responses(root) {
+        if !BODILESS.contains(&status.as_str()) {
             continue;
-        };
-        for (status, response) in responses {
-            if !BODILESS.contains(&status.as_str()) {
-                continue;
-            }
-            let target = walk::deref(root, response);
-            if !has_content(target) {
-                continue;
-            }
-            let mut without = target.clone();
-            if let Value::Object(r) = &mut without {
-                r.shift_remove("content");
-            }
-            plan.push((op.clone(), status.clone(), without));
         }
+        let target = walk::deref(root, response);
+        if !has_content(target) {
+            continue;
+        }
+        let mut without = target.clone();
+        if let Value::Object(r) = &mut without {
+            r.shift_remove("content");
+        }
+        plan.push((op, status.clone(), without));
     }
     for (op, status, without) in plan {
         n.value["paths"][op.path.as_str()][op.method.as_str()]["responses"][status.as_str()] =
@@ -74,21 +67,16 @@ mod tests {
 
     #[test]
     fn bodiless_statuses_lose_their_content_and_shared_responses_stay() {
-        let mut n = Normalized {
-            value: json!({
-                "paths": {"/vote": {"post": {"responses": {
-                    "204": {"description": "voted", "headers": {"X-A": {"schema": {"type": "string"}}},
-                            "content": {"application/json": {"schema": {}}}},
-                    "304": {"$ref": "#/components/responses/Same"},
-                    "200": {"$ref": "#/components/responses/Same"},
-                    "205": {"description": "reset"}
-                }}}},
-                "components": {"responses": {"Same": {"description": "same", "content": {"application/json": {"schema": {}}}}}}
-            }),
-            changes: Vec::new(),
-            left_out: Vec::new(),
-            problems: Vec::new(),
-        };
+        let mut n = Normalized::of(json!({
+            "paths": {"/vote": {"post": {"responses": {
+                "204": {"description": "voted", "headers": {"X-A": {"schema": {"type": "string"}}},
+                        "content": {"application/json": {"schema": {}}}},
+                "304": {"$ref": "#/components/responses/Same"},
+                "200": {"$ref": "#/components/responses/Same"},
+                "205": {"description": "reset"}
+            }}}},
+            "components": {"responses": {"Same": {"description": "same", "content": {"application/json": {"schema": {}}}}}}
+        }));
         rewrite(&mut n);
         let r = &n.value["paths"]["/vote"]["post"]["responses"];
         assert_eq!(

@@ -115,15 +115,6 @@ fn wrap(schema: &mut Value) -> bool {
 mod tests {
     use super::*;
 
-    fn normalized(value: Value) -> Normalized {
-        Normalized {
-            value,
-            changes: Vec::new(),
-            left_out: Vec::new(),
-            problems: Vec::new(),
-        }
-    }
-
     fn doc(version: &str) -> Value {
         json!({
             "openapi": version,
@@ -140,7 +131,7 @@ mod tests {
 
     #[test]
     fn assertions_beside_a_ref_apply_in_31_only() {
-        let mut n = normalized(doc("3.1.0"));
+        let mut n = Normalized::of(doc("3.1.0"));
         rewrite(&mut n);
         let p = &n.value["components"]["schemas"]["Create"]["properties"];
         assert_eq!(
@@ -164,7 +155,7 @@ mod tests {
             n.changes
         );
         // 3.0 ignores what is beside a `$ref`.
-        let mut n = normalized(doc("3.0.3"));
+        let mut n = Normalized::of(doc("3.0.3"));
         rewrite(&mut n);
         assert_eq!(n.value, doc("3.0.3"));
         assert!(n.changes.is_empty());

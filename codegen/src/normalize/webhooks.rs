@@ -169,18 +169,9 @@ fn payload_schema(root: &Value, op: &Value) -> Option<Value> {
 mod tests {
     use super::*;
 
-    fn normalized(value: Value) -> Normalized {
-        Normalized {
-            value,
-            changes: Vec::new(),
-            left_out: Vec::new(),
-            problems: Vec::new(),
-        }
-    }
-
     #[test]
     fn webhooks_are_listed_and_inline_payloads_become_components() {
-        let mut n = normalized(json!({
+        let mut n = Normalized::of(json!({
             "openapi": "3.1.0",
             "paths": {},
             "components": {"schemas": {

@@ -284,13 +284,25 @@ impl<'a> Cx<'a> {
     /// The top-level parameter `name` (decoded), followed through `$ref`s
     /// to other top-level parameters: the parameter and its path.
     pub(crate) fn top_parameter(&self, name: &str) -> Option<(&'a Map<String, Value>, String)> {
-        let params = self.root.get("parameters")?.as_object()?;
+        self.top("parameters", name)
+    }
+
+    /// The entry `name` (decoded) of the top-level mapping `section`
+    /// (`parameters`, `responses`), followed through `$ref`s to other
+    /// entries of it: the entry and its path.
+    pub(crate) fn top(
+        &self,
+        section: &str,
+        name: &str,
+    ) -> Option<(&'a Map<String, Value>, String)> {
+        let entries = self.root.get(section)?.as_object()?;
+        let prefix = format!("#/{section}/");
         let mut name = name.to_owned();
         for _ in 0..16 {
-            let param = params.get(&name)?.as_object()?;
-            match param.get("$ref").and_then(Value::as_str) {
-                Some(r) => name = decode_token(r.strip_prefix("#/parameters/")?),
-                None => return Some((param, crate::load::join_key("parameters", &name))),
+            let entry = entries.get(&name)?.as_object()?;
+            match entry.get("$ref").and_then(Value::as_str) {
+                Some(r) => name = decode_token(r.strip_prefix(prefix.as_str())?),
+                None => return Some((entry, crate::load::join_key(section, &name))),
             }
         }
         None

@@ -122,7 +122,7 @@ fn one(
         // `produces` differs gets the response inlined with its own.
         if produces != cx.produces.as_slice()
             && let Some(name) = r.strip_prefix("#/responses/")
-            && let Some((target, at)) = top_response(cx, &super::decode_token(name))
+            && let Some((target, at)) = cx.top("responses", &super::decode_token(name))
             && (target.contains_key("schema") || target.contains_key("examples"))
         {
             cx.count("response $refs under an operation's own `produces` -> the response inlined with them");
@@ -139,21 +139,6 @@ fn one(
         return Some(Value::Object(out));
     }
     Some(response_object(cx, obj, produces, old, new))
-}
-
-/// The top-level response `name`, followed through `$ref`s to other
-/// top-level responses: the response and its path.
-fn top_response<'a>(cx: &Cx<'a>, name: &str) -> Option<(&'a Map<String, Value>, String)> {
-    let responses = cx.root.get("responses")?.as_object()?;
-    let mut name = name.to_owned();
-    for _ in 0..16 {
-        let response = responses.get(&name)?.as_object()?;
-        match response.get("$ref").and_then(Value::as_str) {
-            Some(r) => name = super::decode_token(r.strip_prefix("#/responses/")?),
-            None => return Some((response, join_key("responses", &name))),
-        }
-    }
-    None
 }
 
 /// A response object.
